@@ -1,0 +1,5 @@
+"""orchctl: workflow-as-code for Formance Orchestration (Flows)."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0.dev0"

@@ -1,0 +1,1 @@
+"""Click commands, one module per subcommand; domain logic lives beside, not here."""
