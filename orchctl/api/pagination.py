@@ -1,0 +1,75 @@
+"""Following v2 cursors to the end, and making the result trustworthy.
+
+The server pages by offset with no ORDER BY: rows can move between pages, so a full
+listing may show an object twice. Lists are therefore fetched whole, de-duplicated by id
+and sorted client-side. The largest page the server honours is 100 (larger is clamped).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from orchctl.api.errors import UnexpectedResponse
+
+MAX_PAGE_SIZE = 100
+MAX_PAGES = 100_000  # a server that never stops paging is a bug, not a big stack
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page:
+    data: tuple[Any, ...]
+    has_more: bool
+    next: str | None
+
+    @classmethod
+    def from_json(cls, body: Any) -> Page:
+        cursor = body.get("cursor") if isinstance(body, Mapping) else None
+        if not isinstance(cursor, Mapping):
+            raise UnexpectedResponse("list response has no 'cursor' object")
+        data = cursor.get("data") or []
+        if not isinstance(data, list):
+            raise UnexpectedResponse("list response 'cursor.data' is not a list")
+        nxt = cursor.get("next")
+        return cls(
+            data=tuple(data),
+            has_more=bool(cursor.get("hasMore", False)),
+            next=nxt if isinstance(nxt, str) and nxt else None,
+        )
+
+
+def follow_cursor(
+    fetch: Callable[[Mapping[str, str]], Any],
+    first_params: Mapping[str, str] | None = None,
+    *,
+    page_size: int = MAX_PAGE_SIZE,
+) -> Iterator[Any]:
+    """Yield every raw item of a v2 list. ``fetch(params)`` returns one decoded page body.
+
+    The first request carries ``pageSize`` (and any filters); the next ones carry only
+    ``cursor``, as the server ignores everything else once a cursor is given."""
+    params: dict[str, str] = {**(first_params or {}), "pageSize": str(page_size)}
+    seen: set[str] = set()
+    for _ in range(MAX_PAGES):
+        page = Page.from_json(fetch(params))
+        yield from page.data
+        if not page.has_more or page.next is None:
+            return
+        if page.next in seen:
+            raise UnexpectedResponse("the server returned the same cursor twice")
+        seen.add(page.next)
+        params = {"cursor": page.next}
+    raise UnexpectedResponse(f"gave up listing after {MAX_PAGES} pages")
+
+
+def dedupe_sorted(
+    items: Iterable[T], *, key: Callable[[T], Hashable], order: Callable[[T], Any]
+) -> list[T]:
+    """Keep the first item of each ``key``, then sort by ``order``."""
+    unique: dict[Hashable, T] = {}
+    for item in items:
+        unique.setdefault(key(item), item)
+    return sorted(unique.values(), key=order)
