@@ -1,0 +1,83 @@
+"""`orchctl validate`: offline checks of every definition, all problems at once."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from orchctl.cli.context import GlobalOptions
+from orchctl.definitions.loader import load_project
+from orchctl.diagnostics import Diagnostic, sort_diagnostics, summary_line
+from orchctl.validation.checks import check_project
+
+
+@click.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.pass_obj
+def validate(opts: GlobalOptions, output: str, strict: bool) -> int:
+    """Check definitions offline: YAML, schemas, references, expressions, variables.
+
+    Exit status: 0 valid (warnings allowed unless --strict), 1 invalid.
+    """
+    project = load_project(opts.directory, opts.env_name)
+    diagnostics = sort_diagnostics(check_project(project))
+    if strict:
+        diagnostics = [d.as_error() for d in diagnostics]
+    errors = sum(1 for d in diagnostics if d.severity == "error")
+    if output == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "format_version": "1",
+                    "valid": errors == 0,
+                    "environment": project.environment.name,
+                    "summary": {
+                        "errors": errors,
+                        "warnings": len(diagnostics) - errors,
+                        "files": len(project.files),
+                        "workflows": len(project.workflows),
+                        "triggers": len(project.triggers),
+                    },
+                    "diagnostics": [d.as_json() for d in diagnostics],
+                },
+                indent=2,
+            )
+        )
+        return 1 if errors else 0
+    for diagnostic in diagnostics:
+        click.echo(_styled(diagnostic))
+    if diagnostics:
+        color = "red" if errors else "yellow"
+        click.echo(click.style(summary_line(diagnostics), fg=color, bold=True))
+    else:
+        click.echo(
+            click.style(
+                f"Valid: {_count(len(project.workflows), 'workflow')}, "
+                f"{_count(len(project.triggers), 'trigger')} "
+                f"in {_count(len(project.files), 'file')} "
+                f"(environment {project.environment.name}).",
+                fg="green",
+            )
+        )
+    return 1 if errors else 0
+
+
+def _styled(diagnostic: Diagnostic) -> str:
+    text = diagnostic.render()
+    if diagnostic.severity == "warning":
+        return text.replace(" warning: ", " " + click.style("warning:", fg="yellow") + " ", 1)
+    location, sep, rest = text.partition(": ")
+    return click.style(location, bold=True) + sep + rest
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"

@@ -1,0 +1,1 @@
+"""The user's repository: orchctl.yaml, definition files, and the objects they describe."""

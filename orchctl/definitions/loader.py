@@ -1,0 +1,175 @@
+"""Loading a project: orchctl.yaml, every definition file, parameters, schemas (DESIGN §1).
+
+The result holds every definition that could be read and every problem found on the way;
+nothing stops at the first problem, so `orchctl validate` can report them all at once.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from orchctl.definitions.discovery import discover
+from orchctl.definitions.model import Origin, Trigger, TriggerTest, Workflow
+from orchctl.definitions.params import Substitution, substitute
+from orchctl.definitions.project import Environment, ProjectConfig, load_project_config
+from orchctl.definitions.yamlsource import Document, YamlFileError, parse_documents, read_text
+from orchctl.diagnostics import Diagnostic
+from orchctl.validation import schemas
+from orchctl.validation.hints import did_you_mean
+from orchctl.validation.locate import at
+
+KINDS = {"Workflow": "workflow", "Trigger": "trigger"}
+
+
+@dataclass
+class LoadedProject:
+    config: ProjectConfig
+    environment: Environment
+    workflows: list[Workflow] = field(default_factory=list)
+    triggers: list[Trigger] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def load_project(
+    directory: str, env_name: str | None = None, environ: Mapping[str, str] | None = None
+) -> LoadedProject:
+    """Read everything under `directory` for environment `env_name` (default: the project's)."""
+    environ = os.environ if environ is None else environ
+    config, diagnostics = load_project_config(directory)
+    environment = config.environment(env_name)
+    project = LoadedProject(config, environment, diagnostics=list(diagnostics))
+    found, problems = discover(directory)
+    for problem in problems:
+        project.diagnostics.append(
+            Diagnostic(problem.display, 1, 1, "error", "file", problem.message)
+        )
+    for item in found:
+        project.files.append(item.display)
+        _load_file(project, item.path, item.display, environ)
+    return project
+
+
+def _load_file(
+    project: LoadedProject, path: str, display: str, environ: Mapping[str, str]
+) -> None:
+    def file_error(exc: YamlFileError) -> None:
+        project.diagnostics.append(
+            Diagnostic(display, exc.line, exc.column, "error", "yaml", exc.message, exc.hint)
+        )
+
+    try:
+        text = read_text(path, display)
+    except YamlFileError as exc:
+        file_error(exc)
+        return
+    count = 0
+    try:
+        for doc in parse_documents(text, display):
+            count += 1
+            _load_document(project, doc, environ)
+    except YamlFileError as exc:
+        file_error(exc)
+        return
+    if count == 0:
+        project.diagnostics.append(
+            Diagnostic(display, 1, 1, "warning", "empty", "file holds no definitions")
+        )
+
+
+def _load_document(project: LoadedProject, doc: Document, environ: Mapping[str, str]) -> None:
+    out = project.diagnostics
+    data = doc.data
+    if data is None:
+        out.append(at(doc, (), "empty", "empty document", severity="warning"))
+        return
+    if not isinstance(data, dict):
+        out.append(
+            at(doc, (), "not-a-mapping", "a definition must be a mapping with a `kind`")
+        )
+        return
+    kind = data.get("kind")
+    name = data.get("name") if isinstance(data.get("name"), str) else None
+    for path, note in doc.notes:
+        out.append(at(doc, path, "yaml-boolean", note, severity="warning", kind=kind, name=name))
+    if kind not in KINDS:
+        if kind is None:
+            out.append(at(doc, (), "kind", "missing `kind` (Workflow or Trigger)"))
+        else:
+            hint = did_you_mean(str(kind), KINDS) or "expected Workflow or Trigger"
+            out.append(at(doc, ("kind",), "kind", f"unknown kind {kind!r}", hint))
+        return
+
+    def problem(path: tuple[str | int, ...], code: str, message: str, hint: str | None, key: bool = False) -> None:
+        out.append(at(doc, path, code, message, hint, key=key, kind=kind, name=name))
+
+    subst = Substitution()
+    data = substitute(data, project.environment, environ, subst)
+    for path, message, hint in subst.problems:
+        problem(path, "param", message, hint)
+    issues = schemas.check(KINDS[kind], data)
+    for issue in issues:
+        problem(issue.path, "schema", issue.message, issue.hint, issue.at_key)
+    valid = not issues and not subst.problems
+    if not isinstance(data.get("name"), str):
+        return
+    origin = Origin(doc)
+    if kind == "Workflow":
+        stages = data.get("stages")
+        project.workflows.append(
+            Workflow(
+                name=data["name"],
+                stages=stages if isinstance(stages, list) else [],
+                origin=origin,
+                description=_str_or_none(data.get("description")),
+                valid=valid,
+            )
+        )
+    else:
+        project.triggers.append(_trigger(data, origin, valid))
+
+
+def _trigger(data: dict[str, Any], origin: Origin, valid: bool) -> Trigger:
+    raw_vars = data.get("vars")
+    variables = (
+        {k: v for k, v in raw_vars.items() if isinstance(v, str)} if isinstance(raw_vars, dict) else {}
+    )
+    tests = []
+    raw_tests = data.get("tests")
+    for index, raw in enumerate(raw_tests if isinstance(raw_tests, list) else []):
+        if not isinstance(raw, dict):
+            continue
+        expect = raw.get("expect") if isinstance(raw.get("expect"), dict) else {}
+        match = expect.get("match")
+        expect_vars = expect.get("vars")
+        tests.append(
+            TriggerTest(
+                index=index,
+                name=str(raw.get("name", f"test {index + 1}")),
+                event=raw.get("event") if isinstance(raw.get("event"), dict) else {},
+                links=raw.get("links") if isinstance(raw.get("links"), dict) else None,
+                expect_match=match if isinstance(match, bool) else None,
+                expect_vars=dict(expect_vars) if isinstance(expect_vars, dict) else None,
+            )
+        )
+    swap = data.get("swap", "delete-first")
+    return Trigger(
+        name=data["name"],
+        workflow=str(data.get("workflow", "")),
+        event=str(data.get("event", "")),
+        origin=origin,
+        filter=_str_or_none(data.get("filter")),
+        vars=variables,
+        version=_str_or_none(data.get("version")),
+        swap=swap if swap in ("delete-first", "create-first") else "delete-first",
+        tests=tuple(tests),
+        description=_str_or_none(data.get("description")),
+        valid=valid,
+    )
+
+
+def _str_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) else None

@@ -1,0 +1,1 @@
+"""Checks of definitions: schemas (structure) and the rules schemas cannot express."""

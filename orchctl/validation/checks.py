@@ -1,0 +1,217 @@
+"""Project-wide checks: names, references, variable coverage, trigger tests (issue #2 §4)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from orchctl.definitions.loader import LoadedProject
+from orchctl.definitions.model import Trigger, Workflow
+from orchctl.diagnostics import Diagnostic
+from orchctl.validation.events import KNOWN_EVENTS
+from orchctl.validation.expressions import check_expressions
+from orchctl.validation.hints import closest, did_you_mean
+from orchctl.validation.locate import at
+from orchctl.validation.stages import check_stages
+from orchctl.validation.variables import keys_with_placeholders, placeholders, unterminated
+
+
+def check_project(project: LoadedProject) -> list[Diagnostic]:
+    """Every problem of a loaded project, loading problems included."""
+    out = list(project.diagnostics)
+    out.extend(_unique_names(project.workflows))
+    out.extend(_unique_names(project.triggers))
+    workflows = {w.name: w for w in project.workflows}
+    for workflow in project.workflows:
+        out.extend(check_stages(workflow))
+        out.extend(_workflow_variables(workflow))
+    for trigger in project.triggers:
+        out.extend(_trigger(trigger, workflows))
+        out.extend(check_expressions(trigger))
+    return out
+
+
+def _unique_names(items: list[Workflow] | list[Trigger]) -> Iterator[Diagnostic]:
+    first: dict[str, Workflow | Trigger] = {}
+    for item in items:
+        earlier = first.setdefault(item.name, item)
+        if earlier is item:
+            continue
+        mark = earlier.origin.mark(("name",))
+        yield at(
+            item.origin.document,
+            ("name",),
+            "duplicate-name",
+            f"another {item.kind} is named '{item.name}' "
+            f"({earlier.origin.file}:{mark.line}:{mark.column})",
+            "names are unique per kind",
+            kind=item.kind,
+            name=item.name,
+        )
+
+
+def _workflow_variables(workflow: Workflow) -> Iterator[Diagnostic]:
+    doc = workflow.origin.document
+    for index, stage in enumerate(workflow.stages):
+        base = ("stages", index)
+        for use in placeholders(stage, base):
+            if use.name != use.name.strip() or any(c.isspace() for c in use.name):
+                yield at(
+                    doc,
+                    use.path,
+                    "variable-name",
+                    f"${{{use.name}}} looks up a variable named {use.name!r}, spaces included",
+                    f"write ${{{use.name.strip()}}}",
+                    kind="Workflow",
+                    name=workflow.name,
+                )
+        for path in keys_with_placeholders(stage, base):
+            yield at(
+                doc,
+                path,
+                "variable-in-key",
+                "map keys are not interpolated: this ${...} stays as written",
+                severity="warning",
+                key=True,
+                kind="Workflow",
+                name=workflow.name,
+            )
+        for path in unterminated(stage, base):
+            yield at(
+                doc,
+                path,
+                "variable-unterminated",
+                "`${` without a closing `}`: the server leaves it as written",
+                severity="warning",
+                kind="Workflow",
+                name=workflow.name,
+            )
+
+
+def workflow_variables(workflow: Workflow) -> dict[str, tuple[str | int, ...]]:
+    """Names of the `${vars}` a workflow uses, each with the first place it is used."""
+    found: dict[str, tuple[str | int, ...]] = {}
+    for index, stage in enumerate(workflow.stages):
+        for use in placeholders(stage, ("stages", index)):
+            found.setdefault(use.name, use.path)
+    return found
+
+
+def _trigger(trigger: Trigger, workflows: dict[str, Workflow]) -> Iterator[Diagnostic]:
+    doc = trigger.origin.document
+
+    def problem(
+        path: tuple[str | int, ...],
+        code: str,
+        message: str,
+        hint: str | None = None,
+        *,
+        warning: bool = False,
+        key: bool = False,
+    ) -> Diagnostic:
+        return at(
+            doc,
+            path,
+            code,
+            message,
+            hint,
+            severity="warning" if warning else "error",
+            key=key,
+            kind="Trigger",
+            name=trigger.name,
+        )
+
+    workflow = workflows.get(trigger.workflow)
+    if workflow is None and trigger.workflow:
+        yield problem(
+            ("workflow",),
+            "unknown-workflow",
+            f"no Workflow named '{trigger.workflow}' in this repository",
+            did_you_mean(trigger.workflow, workflows),
+        )
+    if trigger.event and trigger.event not in KNOWN_EVENTS:
+        near = closest(trigger.event, KNOWN_EVENTS)
+        yield problem(
+            ("event",),
+            "event-type",
+            f"'{trigger.event}' is not an event type a Formance stack emits "
+            "(the server does not check, so this trigger would never fire)",
+            f"did you mean `{near}`?" if near else None,
+            warning=True,
+        )
+    if trigger.filter is not None and not trigger.filter.strip():
+        yield problem(
+            ("filter",),
+            "empty-filter",
+            "empty filter: live matching skips it but the test endpoint evaluates it",
+            "remove `filter` to match every event of this type",
+            warning=True,
+        )
+    if workflow is not None:
+        used = workflow_variables(workflow)
+        provided = trigger.vars
+        for name, path in used.items():
+            if name in provided:
+                continue
+            mark = workflow.origin.mark(path)
+            yield problem(
+                ("vars",) if "vars" in doc.data else ("workflow",),
+                "missing-var",
+                f"workflow '{workflow.name}' uses ${{{name}}} "
+                f"({workflow.origin.file}:{mark.line}:{mark.column}), which this trigger "
+                "does not provide: at run time it becomes \"\" and the field's default applies",
+                did_you_mean(name, [v for v in provided if v not in used])
+                or f"add `{name}: <expression>` to vars",
+            )
+        for name in provided:
+            if name not in used:
+                yield problem(
+                    ("vars", name),
+                    "unused-var",
+                    f"var '{name}' is not used by workflow '{workflow.name}'",
+                    did_you_mean(name, [u for u in used if u not in provided]),
+                    warning=True,
+                    key=True,
+                )
+    yield from _tests(trigger, problem)
+
+
+def _tests(trigger: Trigger, problem: Problem) -> Iterator[Diagnostic]:
+    seen: set[str] = set()
+    for test in trigger.tests:
+        base = ("tests", test.index)
+        if test.name in seen:
+            yield problem((*base, "name"), "duplicate-test", f"another test is named '{test.name}'")
+        seen.add(test.name)
+        if test.expect_vars is None:
+            continue
+        if test.expect_match is False:
+            yield problem(
+                (*base, "expect", "vars"),
+                "test-vars-without-match",
+                "vars are only evaluated when the filter matches; with `match: false` there are "
+                "none to check",
+                key=True,
+            )
+        for name in test.expect_vars:
+            if name not in trigger.vars:
+                declared = ", ".join(trigger.vars) or "none"
+                yield problem(
+                    (*base, "expect", "vars", name),
+                    "test-unknown-var",
+                    f"expects var '{name}', which the trigger does not declare (declared: {declared})",
+                    did_you_mean(name, trigger.vars),
+                    key=True,
+                )
+
+
+class Problem:  # the shape of `problem` above, for type checkers
+    def __call__(
+        self,
+        path: tuple[str | int, ...],
+        code: str,
+        message: str,
+        hint: str | None = None,
+        *,
+        warning: bool = False,
+        key: bool = False,
+    ) -> Diagnostic: ...

@@ -1,0 +1,28 @@
+"""'Did you mean ...?' suggestions."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+def _norm(word: str) -> str:
+    return word.lower().replace("_", "").replace("-", "")
+
+
+def closest(word: str, candidates: Iterable[str]) -> str | None:
+    options = [c for c in candidates if c != word]
+    for option in options:
+        if _norm(option) == _norm(word):
+            return option
+    match = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    if match:
+        return match[0]
+    by_norm = {_norm(o): o for o in options}
+    match = difflib.get_close_matches(_norm(word), list(by_norm), n=1, cutoff=0.6)
+    return by_norm[match[0]] if match else None
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
+    best = closest(word, candidates)
+    return f"did you mean `{best}`?" if best else None
