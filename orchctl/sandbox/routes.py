@@ -1,0 +1,46 @@
+"""The route tables: Formance's paths (relative to the v1 or v2 root) and the sandbox's own."""
+
+from __future__ import annotations
+
+from orchctl.sandbox import control, instances, triggers, workflows
+from orchctl.sandbox.app import Ctx, Route, route, server_info
+from orchctl.sandbox.messages import Response
+
+
+def info(ctx: Ctx) -> Response:
+    return Response.json(200, server_info())
+
+
+V2_ONLY = ("v2",)
+
+API_ROUTES: list[Route] = [
+    route("GET", "/_info", info, ("v1",)),
+    route("GET", "/workflows", workflows.list_),
+    route("POST", "/workflows", workflows.create),
+    route("GET", "/workflows/{id}", workflows.get),
+    route("DELETE", "/workflows/{id}", workflows.delete),
+    route("POST", "/workflows/{id}/instances", instances.run),
+    route("GET", "/triggers", triggers.list_),
+    route("POST", "/triggers", triggers.create),
+    route("GET", "/triggers/{id}", triggers.read),
+    route("DELETE", "/triggers/{id}", triggers.delete),
+    route("POST", "/triggers/{id}/test", triggers.test, V2_ONLY),
+    route("GET", "/triggers/{id}/occurrences", triggers.occurrences),
+    route("GET", "/instances", instances.list_),
+    route("GET", "/instances/{id}", instances.get),
+    route("POST", "/instances/{id}/events", instances.send_event),
+    route("PUT", "/instances/{id}/abort", instances.abort),
+    route("GET", "/instances/{id}/history", instances.history),
+    route("GET", "/instances/{id}/stages/{number}/history", instances.stage_history),
+]
+
+CONTROL_ROUTES: list[Route] = [
+    route("GET", "/_sandbox/health", control.health),
+    route("POST", "/_sandbox/events", control.events),
+    route("GET", "/_sandbox/faults", control.get_faults),
+    route("PUT", "/_sandbox/faults", control.put_faults),
+    route("GET", "/_sandbox/timeline", control.timeline),
+    route("GET", "/_sandbox/links", control.get_links),
+    route("PUT", "/_sandbox/links", control.put_links),
+    route("POST", "/_sandbox/bulk", control.bulk),
+]

@@ -1,0 +1,441 @@
+"""Stage decoding the way the service does it.
+
+* :func:`check_stage` runs at create time: each stage is decoded into its Go type with no
+  variables, so an unknown type, an empty stage, two keys or a wrong JSON type fails (the
+  service answers 500 "creating workflow: ..."). Unknown keys are ignored (kept verbatim).
+* :func:`resolve_stage` runs at run time: ``${var}`` interpolation, defaults, then the
+  required / one-of rules, giving the errors a real run would record.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from orchctl.sandbox.clock import parse_rfc3339
+
+STAGE_TYPES = ("send", "delay", "wait_event", "update", "noop")
+
+_ACCOUNT: dict[str, Any] = {
+    "id": str,
+    "ledger": str,
+    "throughAccount": str,
+    "allowOverdraft": bool,
+}
+_WALLET: dict[str, Any] = {"id": str, "name": str, "balance": str}
+_PAYMENT_SOURCE: dict[str, Any] = {
+    "id": str,
+    "ledger": str,
+    "holdingAccount": str,
+    "throughAccount": str,
+    "allowOverdraft": bool,
+}
+_PAYMENT_DESTINATION: dict[str, Any] = {
+    "psp": str,
+    "type": str,
+    "sourceAccount": str,
+    "metadata": str,
+    "waitingValidation": bool,
+    "connectorId": str,
+}
+_SPECS: dict[str, dict[str, Any]] = {
+    "send": {
+        "source": {"account": _ACCOUNT, "wallet": _WALLET, "payment": _PAYMENT_SOURCE},
+        "destination": {"account": _ACCOUNT, "wallet": _WALLET, "payment": _PAYMENT_DESTINATION},
+        "amount": {"amount": "amount", "asset": str},
+        "metadata": "stringmap",
+        "timestamp": str,
+    },
+    "delay": {"duration": str, "until": str},
+    "wait_event": {"event": str},
+    "update": {"account": {"id": str, "ledger": str, "metadata": "stringmap"}},
+    "noop": {},
+}
+_GO_NAMES = {"send": "Send", "delay": "Delay", "wait_event": "WaitEvent", "update": "Update"}
+
+PLACEHOLDER = re.compile(r"\$\{[^}]+\}")
+
+
+class StageError(Exception):
+    """A stage the service cannot decode or run."""
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def _lookup(obj: dict[str, Any], field: str) -> tuple[bool, Any]:
+    """Go's encoding/json matching: exact key first, then case-insensitive."""
+    if field in obj:
+        return True, obj[field]
+    for key, value in obj.items():
+        if key.lower() == field.lower():
+            return True, value
+    return False, None
+
+
+def _decode(spec: Any, value: Any, where: str) -> None:
+    if value is None:
+        return
+    go_type = {str: "string", bool: "bool"}.get(spec, "") if isinstance(spec, type) else ""
+    if spec is str or spec is bool:
+        expected = str if spec is str else bool
+        if not isinstance(value, expected):
+            raise StageError(
+                f"json: cannot unmarshal {_json_kind(value)} into Go struct field {where} "
+                f"of type {go_type}"
+            )
+        return
+    if spec == "amount":
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise StageError(
+                f"json: cannot unmarshal {_json_kind(value)} into Go struct field {where} "
+                "of type big.Int"
+            )
+        if isinstance(value, float) and not value.is_integer():
+            raise StageError(f'math/big: cannot unmarshal "{value}" into a *big.Int')
+        return
+    if spec == "stringmap":
+        if not isinstance(value, dict):
+            raise StageError(
+                f"json: cannot unmarshal {_json_kind(value)} into Go struct field {where} "
+                "of type map[string]string"
+            )
+        for key, item in value.items():
+            if item is not None and not isinstance(item, str):
+                raise StageError(
+                    f"json: cannot unmarshal {_json_kind(item)} into Go struct field "
+                    f"{where}.{key} of type string"
+                )
+        return
+    assert isinstance(spec, dict)
+    if not isinstance(value, dict):
+        raise StageError(
+            f"json: cannot unmarshal {_json_kind(value)} into Go value of type {where}"
+        )
+    for field, sub in spec.items():
+        present, item = _lookup(value, field)
+        if present:
+            _decode(sub, item, f"{where}.{field}")
+
+
+def check_stage(stage: Any) -> None:
+    """Create-time check of one stage (no variables). Raises :class:`StageError`."""
+    if not isinstance(stage, dict):
+        raise StageError(f"json: cannot unmarshal {_json_kind(stage)} into stage")
+    if not stage:
+        raise StageError("empty stage")
+    if len(stage) > 1:
+        raise StageError(f"stage must have exactly one key, got {len(stage)}")
+    ((kind, body),) = stage.items()
+    if kind not in _SPECS:
+        raise StageError(f"unknown stage type '{kind}'")
+    if kind == "noop":
+        return
+    _decode(_SPECS[kind], body, _GO_NAMES[kind])
+
+
+# -- run time ---------------------------------------------------------------------------------
+
+
+def interpolate(value: Any, variables: dict[str, str]) -> Any:
+    """Substitute ``${name}`` in string values (never in keys); unknown names become ""."""
+    if isinstance(value, str):
+        return PLACEHOLDER.sub(lambda m: variables.get(m.group(0)[2:-1], ""), value)
+    if isinstance(value, list):
+        return [interpolate(v, variables) for v in value]
+    if isinstance(value, dict):
+        return {k: interpolate(v, variables) for k, v in value.items()}
+    return value
+
+
+@dataclass(frozen=True)
+class ResolvedStage:
+    kind: str
+    input: dict[str, Any]  # the resolved stage body (defaults applied), for the history
+    activities: tuple[tuple[str, dict[str, Any]], ...] = ()
+    delay_seconds: float | None = None  # for delay: the duration (until is relative to now)
+    until: str | None = None
+    event: str | None = None
+
+
+def _get(obj: Any, field: str) -> Any:
+    if not isinstance(obj, dict):
+        return None
+    return _lookup(obj, field)[1]
+
+
+def _str(obj: Any, field: str, default: str = "") -> str:
+    value = _get(obj, field)
+    return value if isinstance(value, str) and value != "" else default
+
+
+def _bool(obj: Any, field: str) -> bool:
+    return _get(obj, field) is True
+
+
+_DURATION = re.compile(r"([0-9]*(?:\.[0-9]*)?)(ns|us|µs|μs|ms|s|m|h)")
+_UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "μs": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "h": 3600}
+
+
+def parse_duration(text: str) -> float:
+    """Go's time.ParseDuration, in seconds."""
+    body = text
+    sign = 1.0
+    if body[:1] in "+-" and body:
+        sign = -1.0 if body[0] == "-" else 1.0
+        body = body[1:]
+    if body == "0":
+        return 0.0
+    if not body:
+        raise StageError(f'time: invalid duration "{text}"')
+    total, pos = 0.0, 0
+    while pos < len(body):
+        match = _DURATION.match(body, pos)
+        if not match or match.group(1) in ("", "."):
+            if re.match(r"[0-9.]+$", body[pos:]):
+                raise StageError(f'time: missing unit in duration "{text}"')
+            raise StageError(f'time: invalid duration "{text}"')
+        total += float(match.group(1)) * _UNITS[match.group(2)]
+        pos = match.end()
+    return sign * total
+
+
+def _amount(monetary: Any) -> tuple[int, str]:
+    if not isinstance(monetary, dict):
+        raise StageError("amount is required")
+    raw = _get(monetary, "amount")
+    asset = _str(monetary, "asset")
+    if isinstance(raw, str):
+        if not re.fullmatch(r"-?[0-9]+", raw.strip() or "x"):
+            raise StageError(f'math/big: cannot unmarshal "{raw}" into a *big.Int')
+        value = int(raw)
+    elif isinstance(raw, int | float) and not isinstance(raw, bool):
+        value = int(float(raw))  # the service decodes numbers through float64
+    else:
+        raise StageError("amount.amount is required")
+    if not asset:
+        raise StageError("amount.asset is required")
+    return value, asset
+
+
+def _one_of(obj: Any, where: str) -> tuple[str, dict[str, Any]]:
+    if not isinstance(obj, dict):
+        raise StageError(f"{where} is required")
+    set_ = [(k, _get(obj, k)) for k in ("account", "wallet", "payment")]
+    chosen = [(k, v) for k, v in set_ if isinstance(v, dict)]
+    if len(chosen) != 1:
+        raise StageError(f"{where}: exactly one of account, wallet or payment must be set")
+    return chosen[0]
+
+
+def _resolve_send(body: dict[str, Any]) -> ResolvedStage:
+    src_kind, src = _one_of(_get(body, "source"), "source")
+    dst_kind, dst = _one_of(_get(body, "destination"), "destination")
+    if src_kind == "payment" and dst_kind == "payment":
+        raise StageError("send from a payment to a payment is not supported")
+    resolved: dict[str, Any] = {}
+    if src_kind == "account":
+        src_json = {
+            "id": _str(src, "id"),
+            "ledger": _str(src, "ledger", "default"),
+            "throughAccount": _str(src, "throughAccount", "world"),
+            "allowOverdraft": _bool(src, "allowOverdraft"),
+        }
+        if not src_json["id"]:
+            raise StageError("source.account.id is required")
+    elif src_kind == "wallet":
+        src_json = {k: _str(src, k) for k in ("id", "name") if _str(src, k)}
+        src_json["balance"] = _str(src, "balance", "main")
+        if not (src_json.get("id") or src_json.get("name")):
+            raise StageError("source.wallet: id or name is required")
+    else:
+        src_json = {k: _str(src, k) for k in ("id", "ledger", "holdingAccount") if _str(src, k)}
+        src_json["throughAccount"] = _str(src, "throughAccount", "world")
+        src_json["allowOverdraft"] = _bool(src, "allowOverdraft")
+        if not src_json.get("id"):
+            raise StageError("source.payment.id is required")
+    if dst_kind == "account":
+        dst_json: dict[str, Any] = {
+            "id": _str(dst, "id"),
+            "ledger": _str(dst, "ledger", "default"),
+            "throughAccount": _str(dst, "throughAccount", "world"),
+            "allowOverdraft": _bool(dst, "allowOverdraft"),
+        }
+        if not dst_json["id"]:
+            raise StageError("destination.account.id is required")
+    elif dst_kind == "wallet":
+        dst_json = {k: _str(dst, k) for k in ("id", "name") if _str(dst, k)}
+        dst_json["balance"] = _str(dst, "balance", "main")
+        if not (dst_json.get("id") or dst_json.get("name")):
+            raise StageError("destination.wallet: id or name is required")
+    else:
+        dst_json = {
+            "psp": _str(dst, "psp"),
+            "type": _str(dst, "type", "TRANSFER"),
+            "metadata": _str(dst, "metadata", "formanceAccountID"),
+            "waitingValidation": _bool(dst, "waitingValidation"),
+        }
+        for key in ("sourceAccount", "connectorId"):
+            if _str(dst, key):
+                dst_json[key] = _str(dst, key)
+        if not dst_json["psp"]:
+            raise StageError("destination.payment.psp is required")
+        if dst_json["type"] not in ("TRANSFER", "PAYOUT"):
+            raise StageError(f"destination.payment.type: unknown type '{dst_json['type']}'")
+    resolved["source"] = {src_kind: src_json}
+    resolved["destination"] = {dst_kind: dst_json}
+    amount: tuple[int, str] | None = None
+    if _get(body, "amount") is not None or src_kind != "payment":
+        amount = _amount(_get(body, "amount"))
+        resolved["amount"] = {"amount": amount[0], "asset": amount[1]}
+    metadata = _get(body, "metadata")
+    metadata = metadata if isinstance(metadata, dict) else {}
+    if metadata:
+        resolved["metadata"] = metadata
+    timestamp = _str(body, "timestamp")
+    if timestamp:
+        try:
+            parse_rfc3339(timestamp)
+        except ValueError as exc:
+            raise StageError(str(exc)) from None
+        resolved["timestamp"] = timestamp
+    return ResolvedStage(
+        "send",
+        resolved,
+        _send_activities(src_kind, src_json, dst_kind, dst_json, amount, metadata, timestamp),
+    )
+
+
+def _account_name(kind: str, obj: dict[str, Any]) -> str:
+    if kind == "account":
+        return str(obj["id"])
+    if kind == "payment":
+        return str(obj.get("holdingAccount") or f"payment:{obj.get('id', '')}")
+    return f"wallets:{obj.get('id') or obj.get('name')}:{obj['balance']}"
+
+
+def _send_activities(
+    src_kind: str,
+    src: dict[str, Any],
+    dst_kind: str,
+    dst: dict[str, Any],
+    amount: tuple[int, str] | None,
+    metadata: dict[str, Any],
+    timestamp: str,
+) -> tuple[tuple[str, dict[str, Any]], ...]:
+    value, asset = amount if amount else (0, "")
+    monetary = {"amount": value, "asset": asset}
+    out: list[tuple[str, dict[str, Any]]] = []
+    if src_kind == "payment":
+        out.append(("GetPayment", {"id": src["id"]}))
+    if src_kind == "wallet":
+        data: dict[str, Any] = {
+            "amount": monetary,
+            "metadata": metadata,
+            "balances": [src["balance"]],
+        }
+        if dst_kind == "account":
+            data["destination"] = {"type": "ACCOUNT", "identifier": dst["id"]}
+        out.append(("DebitWallet", {"id": src.get("id", ""), "data": data}))
+    if dst_kind == "wallet":
+        sources = []
+        if src_kind == "account":
+            sources.append({"type": "ACCOUNT", "identifier": src["id"]})
+        out.append(
+            (
+                "CreditWallet",
+                {
+                    "id": dst.get("id", ""),
+                    "data": {
+                        "amount": monetary,
+                        "metadata": metadata,
+                        "sources": sources,
+                        "balance": dst["balance"],
+                    },
+                },
+            )
+        )
+    if dst_kind == "payment":
+        out.append(
+            (
+                "CreateTransferInitiation",
+                {
+                    "provider": dst["psp"],
+                    "amount": value,
+                    "asset": asset,
+                    "destination": dst.get("sourceAccount", ""),
+                    "type": dst["type"],
+                    "waitingValidation": dst["waitingValidation"],
+                    "metadata": metadata,
+                },
+            )
+        )
+    if dst_kind == "account" and src_kind in ("account", "payment"):
+        ledger = src.get("ledger") or dst["ledger"]
+        tx: dict[str, Any] = {
+            "metadata": metadata,
+            "postings": [
+                {
+                    "source": _account_name(src_kind, src),
+                    "destination": dst["id"],
+                    "amount": value,
+                    "asset": asset,
+                }
+            ],
+        }
+        if timestamp:
+            tx["timestamp"] = timestamp
+        out.append(("CreateTransaction", {"ledger": ledger, "data": tx}))
+    return tuple(out)
+
+
+def resolve_stage(stage: dict[str, Any], variables: dict[str, str]) -> ResolvedStage:
+    """Run-time decoding of one (create-time valid) stage. Raises :class:`StageError`."""
+    check_stage(stage)
+    ((kind, raw),) = stage.items()
+    body = interpolate(raw, variables)
+    body = body if isinstance(body, dict) else {}
+    if kind == "noop":
+        return ResolvedStage("noop", {})
+    if kind == "send":
+        return _resolve_send(body)
+    if kind == "delay":
+        duration, until = _str(body, "duration"), _str(body, "until")
+        if bool(duration) == bool(until):
+            raise StageError("delay: exactly one of duration or until must be set")
+        if duration:
+            return ResolvedStage("delay", {"duration": duration}, (), parse_duration(duration))
+        try:
+            parse_rfc3339(until)
+        except ValueError as exc:
+            raise StageError(str(exc)) from None
+        return ResolvedStage("delay", {"until": until}, (), None, until)
+    if kind == "wait_event":
+        event = _str(body, "event")
+        if not event:
+            raise StageError("wait_event: event is required")
+        return ResolvedStage("wait_event", {"event": event}, (), event=event)
+    account = _get(body, "account")
+    if not isinstance(account, dict):
+        raise StageError("update: account is required")
+    metadata = _get(account, "metadata")
+    resolved = {
+        "id": _str(account, "id"),
+        "ledger": _str(account, "ledger", "main"),
+        "metadata": metadata if isinstance(metadata, dict) else None,
+    }
+    if not resolved["id"]:
+        raise StageError("update.account.id is required")
+    if resolved["metadata"] is None:
+        raise StageError("update.account.metadata is required")
+    return ResolvedStage("update", {"account": resolved}, (("AddAccountMetadata", dict(resolved)),))
