@@ -19,6 +19,7 @@ from orchctl.errors import OrchctlError
 COMMANDS: dict[str, str] = {
     "init": "orchctl.cli.init:init",
     "validate": "orchctl.cli.validate:validate",
+    "sandbox": "orchctl.cli.sandbox:sandbox",
 }
 
 
