@@ -43,10 +43,10 @@ class Runner:
         self._stopping = False
         self._thread = threading.Thread(target=self._loop, name="sandbox-runner", daemon=True)
         self._thread.start()
-        for doc in store.running_instances():
-            state = doc[PRIVATE]
-            wake = state.get("wakeAt")
-            self._schedule(doc["id"], float(wake) if wake is not None else time.time())
+        with self._cond:
+            for doc in store.running_instances():
+                wake = doc[PRIVATE].get("wakeAt")
+                self._schedule(doc["id"], float(wake) if wake is not None else time.time())
 
     def close(self) -> None:
         with self._cond:

@@ -1,0 +1,214 @@
+"""Instances: stages run the way the service runs them (minus the money)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from conftest import ZERO_UUID, Api
+
+from orchctl.sandbox import Sandbox
+
+SEND = {
+    "send": {
+        "source": {"account": {"id": "${from}", "ledger": "${ledger}"}},
+        "destination": {"account": {"id": "users:${user}"}},
+        "amount": {"amount": "${amount}", "asset": "USD/2"},
+        "metadata": {"${k}": "${v}"},
+    }
+}
+
+
+def _history(api: Api, instance_id: str) -> list[dict[str, Any]]:
+    data: list[dict[str, Any]] = api.request("GET", f"/instances/{instance_id}/history").json()[
+        "data"
+    ]
+    return data
+
+
+def test_run_interpolates_with_defaults_and_records_history(api: Api) -> None:
+    workflow = api.create_workflow([SEND])
+    instance = api.run(workflow["id"], {"from": "world", "user": "42", "amount": "1500", "v": "x"})
+    assert instance["terminated"] is True
+    assert "error" not in instance
+    assert [s["stage"] for s in instance["status"]] == [0]
+    (entry,) = _history(api, instance["id"])
+    assert entry["name"] == "send"
+    assert entry["terminated"] is True
+    assert entry["input"]["source"]["account"] == {
+        "id": "world",
+        "ledger": "default",  # "${ledger}" became "" and the default applied
+        "throughAccount": "world",
+        "allowOverdraft": False,
+    }
+    assert entry["input"]["destination"]["account"]["id"] == "users:42"
+    assert entry["input"]["amount"] == {"amount": 1500, "asset": "USD/2"}
+    assert entry["input"]["metadata"] == {"${k}": "x"}  # keys are not interpolated
+    (activity,) = api.request("GET", f"/instances/{instance['id']}/stages/0/history").json()["data"]
+    assert activity["name"] == "CreateTransaction"
+    posting = activity["input"]["CreateTransaction"]["data"]["postings"][0]
+    assert posting == {
+        "source": "world",
+        "destination": "users:42",
+        "amount": 1500,
+        "asset": "USD/2",
+    }
+
+
+def test_update_default_ledger_is_main(api: Api) -> None:
+    workflow = api.create_workflow([{"update": {"account": {"id": "a", "metadata": {"k": "v"}}}}])
+    instance = api.run(workflow["id"])
+    (entry,) = _history(api, instance["id"])
+    assert entry["input"] == {"account": {"id": "a", "ledger": "main", "metadata": {"k": "v"}}}
+
+
+@pytest.mark.parametrize(
+    ("stage", "fragment"),
+    [
+        ({"send": {}}, "source"),
+        (
+            {"send": {"source": {"account": {"id": "a"}}, "destination": {"account": {"id": "b"}}}},
+            "amount",
+        ),
+        (
+            {
+                "send": {
+                    "source": {"account": {"id": "a"}},
+                    "destination": {"account": {"id": "b"}},
+                    "amount": {"amount": "${n}", "asset": "USD"},
+                }
+            },
+            "big.Int",
+        ),
+        (
+            {
+                "send": {
+                    "source": {"payment": {"id": "p"}},
+                    "destination": {"payment": {"psp": "stripe"}},
+                }
+            },
+            "payment",
+        ),
+        ({"delay": {}}, "exactly one"),
+        ({"delay": {"duration": "soon"}}, "invalid duration"),
+        ({"wait_event": {}}, "event"),
+        ({"update": {"account": {"id": "a"}}}, "metadata"),
+        (
+            {
+                "send": {
+                    "source": {"account": {"id": "${missing}"}},
+                    "destination": {"account": {"id": "b"}},
+                    "amount": {"amount": 1, "asset": "U"},
+                }
+            },
+            "id",
+        ),
+    ],
+)
+def test_run_time_requirement_errors_terminate_the_instance(
+    api: Api, stage: dict[str, Any], fragment: str
+) -> None:
+    workflow = api.create_workflow([{"noop": {}}, stage, {"noop": {}}])
+    instance = api.run(workflow["id"])
+    assert instance["terminated"] is True
+    assert fragment in instance["error"]
+    assert [s["stage"] for s in instance["status"]] == [0, 1]
+    assert fragment in instance["status"][1]["error"]
+    history = _history(api, instance["id"])
+    assert fragment in history[1]["error"]
+
+
+def test_delay_is_time_scaled(api: Api) -> None:
+    workflow = api.create_workflow([{"delay": {"duration": "10m"}}])  # 0.6 s at 0.001
+    started = time.monotonic()
+    instance = api.run(workflow["id"])
+    elapsed = time.monotonic() - started
+    assert instance["terminated"] is True
+    assert 0.4 < elapsed < 5
+
+
+def test_delay_until_in_the_past_finishes_at_once(api: Api) -> None:
+    workflow = api.create_workflow([{"delay": {"until": "2000-01-01T00:00:00Z"}}])
+    assert api.run(workflow["id"])["terminated"] is True
+
+
+def test_run_without_wait_returns_at_once(sandbox: Sandbox, api: Api) -> None:
+    workflow = api.create_workflow([{"delay": {"duration": "1h"}}])
+    instance = api.run(workflow["id"], wait=False)
+    assert instance["terminated"] is False
+    got = api.request("GET", f"/instances/{instance['id']}").json()["data"]
+    assert got["id"] == instance["id"]
+
+
+def test_wait_event_is_released_by_send_event(sandbox: Sandbox, api: Api) -> None:
+    workflow = api.create_workflow([{"wait_event": {"event": "approved"}}, {"noop": {}}])
+    instance = api.run(workflow["id"], wait=False)
+    _wait_for(api, instance["id"], lambda d: len(d["status"]) == 1)
+    other = api.request("POST", f"/instances/{instance['id']}/events", json={"name": "other"})
+    assert other.status_code == 204
+    assert api.request("GET", f"/instances/{instance['id']}").json()["data"]["terminated"] is False
+    resp = api.request("POST", f"/instances/{instance['id']}/events", json={"name": "approved"})
+    assert resp.status_code == 204
+    done = sandbox.wait_instance(instance["id"])
+    assert done["terminated"] is True
+    assert "error" not in done
+    assert [s["stage"] for s in done["status"]] == [0, 1]
+
+
+def test_event_sent_before_the_wait_is_buffered(sandbox: Sandbox, api: Api) -> None:
+    workflow = api.create_workflow([{"delay": {"duration": "5m"}}, {"wait_event": {"event": "go"}}])
+    instance = api.run(workflow["id"], wait=False)
+    api.request("POST", f"/instances/{instance['id']}/events", json={"name": "go"})
+    assert sandbox.wait_instance(instance["id"])["terminated"] is True
+
+
+def test_abort_terminates_and_abort_again_is_500(sandbox: Sandbox, api: Api) -> None:
+    workflow = api.create_workflow([{"wait_event": {"event": "never"}}])
+    instance = api.run(workflow["id"], wait=False)
+    _wait_for(api, instance["id"], lambda d: len(d["status"]) == 1)
+    assert api.request("PUT", f"/instances/{instance['id']}/abort").status_code == 204
+    got = api.request("GET", f"/instances/{instance['id']}").json()["data"]
+    assert got["terminated"] is True
+    assert got["error"] == "canceled"
+    assert api.request("PUT", f"/instances/{instance['id']}/abort").status_code == 500
+    late = api.request("POST", f"/instances/{instance['id']}/events", json={"name": "never"})
+    assert late.status_code == 500
+
+
+def test_unknown_instance_is_500(api: Api) -> None:
+    for path in ("", "/history", "/stages/0/history"):
+        assert api.request("GET", f"/instances/{ZERO_UUID}{path}").status_code == 500
+
+
+def test_run_body_must_be_a_string_map(api: Api) -> None:
+    workflow = api.create_workflow()
+    resp = api.request("POST", f"/workflows/{workflow['id']}/instances", json={"n": 1})
+    assert resp.status_code == 400
+    empty = api.request("POST", f"/workflows/{workflow['id']}/instances")
+    assert empty.status_code == 201
+
+
+def test_instances_survive_a_restart_and_resume(tmp_path: Any) -> None:
+    db = str(tmp_path / "state.db")
+    with Sandbox(db, time_scale=0.001) as box, box.client() as client:
+        workflow = client.post("/v2/workflows", json={"stages": [{"wait_event": {"event": "go"}}]})
+        workflow_id = workflow.json()["data"]["id"]
+        instance_id = client.post(f"/v2/workflows/{workflow_id}/instances").json()["data"]["id"]
+        time.sleep(0.05)
+    with Sandbox(db, time_scale=0.001) as box, box.client() as client:
+        assert (
+            client.post(f"/v2/instances/{instance_id}/events", json={"name": "go"}).status_code
+            == 204
+        )
+        assert box.wait_instance(instance_id)["terminated"] is True
+
+
+def _wait_for(api: Api, instance_id: str, check: Any, timeout: float = 5.0) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        data: dict[str, Any] = api.request("GET", f"/instances/{instance_id}").json()["data"]
+        if check(data):
+            return data
+        assert time.monotonic() < deadline, data
+        time.sleep(0.01)
