@@ -16,7 +16,9 @@ def test_trigger_shape_workflow_null_name_empty(api: Api) -> None:
     assert trigger["workflow"] is None
     assert trigger["name"] == ""
     assert trigger["workflowID"] == workflow["id"]
-    assert "filter" not in trigger and "vars" not in trigger and "version" not in trigger
+    assert "filter" not in trigger
+    assert "vars" not in trigger
+    assert "version" not in trigger
     named = api.create_trigger(
         workflow["id"], name="n", filter="event.a == 1", vars={"x": "event.a"}, version="v2"
     )
