@@ -26,7 +26,13 @@ class Diagnostic:
     path: str = ""
 
     def sort_key(self) -> tuple[str, int, int, int, str]:
-        return (self.file, self.line, self.column, 0 if self.severity == "error" else 1, self.message)
+        return (
+            self.file,
+            self.line,
+            self.column,
+            0 if self.severity == "error" else 1,
+            self.message,
+        )
 
     def render(self) -> str:
         parts = [f"{self.file}:{self.line}:{self.column}:"]

@@ -42,7 +42,7 @@ filter: event.status == "SUCCEEDED" && event.type == "PAY-IN"
 vars:
   paymentID: event.id
   walletID: event.metadata.walletID
-  amount: string(event.amount)
+  amount: event.amount
 tests:
   - name: a succeeded pay-in credits the wallet
     event: {id: p1, status: SUCCEEDED, type: PAY-IN, amount: 100, metadata: {walletID: w1}}

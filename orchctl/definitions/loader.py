@@ -16,7 +16,7 @@ from orchctl.definitions.model import Origin, Trigger, TriggerTest, Workflow
 from orchctl.definitions.params import Substitution, substitute
 from orchctl.definitions.project import Environment, ProjectConfig, load_project_config
 from orchctl.definitions.yamlsource import Document, YamlFileError, parse_documents, read_text
-from orchctl.diagnostics import Diagnostic
+from orchctl.diagnostics import Diagnostic, Severity
 from orchctl.validation import schemas
 from orchctl.validation.hints import did_you_mean
 from orchctl.validation.locate import at
@@ -53,9 +53,7 @@ def load_project(
     return project
 
 
-def _load_file(
-    project: LoadedProject, path: str, display: str, environ: Mapping[str, str]
-) -> None:
+def _load_file(project: LoadedProject, path: str, display: str, environ: Mapping[str, str]) -> None:
     def file_error(exc: YamlFileError) -> None:
         project.diagnostics.append(
             Diagnostic(display, exc.line, exc.column, "error", "yaml", exc.message, exc.hint)
@@ -87,15 +85,11 @@ def _load_document(project: LoadedProject, doc: Document, environ: Mapping[str, 
         out.append(at(doc, (), "empty", "empty document", severity="warning"))
         return
     if not isinstance(data, dict):
-        out.append(
-            at(doc, (), "not-a-mapping", "a definition must be a mapping with a `kind`")
-        )
+        out.append(at(doc, (), "not-a-mapping", "a definition must be a mapping with a `kind`"))
         return
     kind = data.get("kind")
-    name = data.get("name") if isinstance(data.get("name"), str) else None
-    for path, note in doc.notes:
-        out.append(at(doc, path, "yaml-boolean", note, severity="warning", kind=kind, name=name))
-    if kind not in KINDS:
+    name = _str_or_none(data.get("name"))
+    if not isinstance(kind, str) or kind not in KINDS:
         if kind is None:
             out.append(at(doc, (), "kind", "missing `kind` (Workflow or Trigger)"))
         else:
@@ -103,16 +97,39 @@ def _load_document(project: LoadedProject, doc: Document, environ: Mapping[str, 
             out.append(at(doc, ("kind",), "kind", f"unknown kind {kind!r}", hint))
         return
 
-    def problem(path: tuple[str | int, ...], code: str, message: str, hint: str | None, key: bool = False) -> None:
-        out.append(at(doc, path, code, message, hint, key=key, kind=kind, name=name))
+    def problem(
+        path: tuple[str | int, ...],
+        code: str,
+        message: str,
+        hint: str | None,
+        key: bool = False,
+        warning: bool = False,
+    ) -> None:
+        severity: Severity = "warning" if warning else "error"
+        out.append(
+            at(doc, path, code, message, hint, key=key, kind=kind, name=name, severity=severity)
+        )
 
     subst = Substitution()
     data = substitute(data, project.environment, environ, subst)
-    for path, message, hint in subst.problems:
-        problem(path, "param", message, hint)
+    for param_path, param_message, param_hint in subst.problems:
+        problem(param_path, "param", param_message, param_hint)
     issues = schemas.check(KINDS[kind], data)
+    written = dict(doc.notes)  # YAML 1.1 booleans, as written
     for issue in issues:
-        problem(issue.path, "schema", issue.message, issue.hint, issue.at_key)
+        issue_hint = issue.hint
+        if issue.path in written:
+            word = written.pop(issue.path)
+            issue_hint = f'YAML 1.1 reads {word} as a boolean; quote it: "{word}"'
+        problem(issue.path, "schema", issue.message, issue_hint, issue.at_key)
+    for path, word in written.items():
+        problem(
+            path,
+            "yaml-boolean",
+            f"unquoted {word!r} is read as a boolean by YAML 1.1",
+            f'quote it ("{word}") if you meant a string',
+            warning=True,
+        )
     valid = not issues and not subst.problems
     if not isinstance(data.get("name"), str):
         return
@@ -135,24 +152,26 @@ def _load_document(project: LoadedProject, doc: Document, environ: Mapping[str, 
 def _trigger(data: dict[str, Any], origin: Origin, valid: bool) -> Trigger:
     raw_vars = data.get("vars")
     variables = (
-        {k: v for k, v in raw_vars.items() if isinstance(v, str)} if isinstance(raw_vars, dict) else {}
+        {k: v for k, v in raw_vars.items() if isinstance(v, str)}
+        if isinstance(raw_vars, dict)
+        else {}
     )
     tests = []
     raw_tests = data.get("tests")
     for index, raw in enumerate(raw_tests if isinstance(raw_tests, list) else []):
         if not isinstance(raw, dict):
             continue
-        expect = raw.get("expect") if isinstance(raw.get("expect"), dict) else {}
+        expect = _dict_or_none(raw.get("expect")) or {}
         match = expect.get("match")
-        expect_vars = expect.get("vars")
+        expect_vars = _dict_or_none(expect.get("vars"))
         tests.append(
             TriggerTest(
                 index=index,
                 name=str(raw.get("name", f"test {index + 1}")),
-                event=raw.get("event") if isinstance(raw.get("event"), dict) else {},
-                links=raw.get("links") if isinstance(raw.get("links"), dict) else None,
+                event=_dict_or_none(raw.get("event")) or {},
+                links=_dict_or_none(raw.get("links")),
                 expect_match=match if isinstance(match, bool) else None,
-                expect_vars=dict(expect_vars) if isinstance(expect_vars, dict) else None,
+                expect_vars=expect_vars,
             )
         )
     swap = data.get("swap", "delete-first")
@@ -169,6 +188,10 @@ def _trigger(data: dict[str, Any], origin: Origin, valid: bool) -> Trigger:
         description=_str_or_none(data.get("description")),
         valid=valid,
     )
+
+
+def _dict_or_none(value: Any) -> dict[str, Any] | None:
+    return value if isinstance(value, dict) else None
 
 
 def _str_or_none(value: Any) -> str | None:

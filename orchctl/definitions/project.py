@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from orchctl.definitions.discovery import PROJECT_FILE, display_path
@@ -80,7 +80,9 @@ def load_project_config(root: str) -> tuple[ProjectConfig, list[Diagnostic]]:
         return ProjectConfig(root=root), []
     display = display_path(path)
 
-    def problem(line: int, column: int, message: str, hint: str | None = None, p: str = "") -> Diagnostic:
+    def problem(
+        line: int, column: int, message: str, hint: str | None = None, p: str = ""
+    ) -> Diagnostic:
         return Diagnostic(display, line, column, "error", "project", message, hint, path=p)
 
     try:
@@ -138,4 +140,5 @@ def load_project_config(root: str) -> tuple[ProjectConfig, list[Diagnostic]]:
                 "default_environment",
             )
         )
+        config = replace(config, default_environment=LOCAL)  # reported; carry on with local
     return config, diagnostics

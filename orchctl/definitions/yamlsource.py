@@ -60,7 +60,7 @@ class Document:
     keys: dict[PathT, Mark] = field(default_factory=dict)
     styles: dict[PathT, str] = field(default_factory=dict)
     lines: list[str] = field(default_factory=list)
-    notes: list[tuple[PathT, str]] = field(default_factory=list)
+    notes: list[tuple[PathT, str]] = field(default_factory=list)  # YAML 1.1 booleans as written
 
     def mark(self, path: PathT, *, key: bool = False) -> Mark:
         """The most precise known place for `path` (its key when `key`), else its nearest parent."""
@@ -233,13 +233,7 @@ class _Builder:
         if tag == _TIMESTAMP:
             return node.value  # keep what was written: the API wants the RFC 3339 string
         if tag == _BOOL and node.value.lower() in _YAML11_BOOLEAN_WORDS:
-            self.doc.notes.append(
-                (
-                    path,
-                    f"unquoted {node.value!r} is read as a boolean by YAML 1.1; "
-                    f'quote it ("{node.value}") if you meant a string',
-                )
-            )
+            self.doc.notes.append((path, node.value))
         value = self._scalars.construct_object(node, deep=True)
         if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
             raise self._fail(node, f"{node.value} is not a number JSON can carry")
@@ -292,6 +286,8 @@ class _Builder:
 
 
 def _looks_like_param(node: Node) -> bool:
-    return isinstance(node, MappingNode) and len(node.value) == 1 and any(
-        isinstance(k, ScalarNode) and k.value.startswith("params.") for k, _ in node.value
+    return (
+        isinstance(node, MappingNode)
+        and len(node.value) == 1
+        and any(isinstance(k, ScalarNode) and k.value.startswith("params.") for k, _ in node.value)
     )

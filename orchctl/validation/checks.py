@@ -10,7 +10,7 @@ from orchctl.diagnostics import Diagnostic
 from orchctl.validation.events import KNOWN_EVENTS
 from orchctl.validation.expressions import check_expressions
 from orchctl.validation.hints import closest, did_you_mean
-from orchctl.validation.locate import at
+from orchctl.validation.locate import Problem, at
 from orchctl.validation.stages import check_stages
 from orchctl.validation.variables import keys_with_placeholders, placeholders, unterminated
 
@@ -20,7 +20,9 @@ def check_project(project: LoadedProject) -> list[Diagnostic]:
     out = list(project.diagnostics)
     out.extend(_unique_names(project.workflows))
     out.extend(_unique_names(project.triggers))
-    workflows = {w.name: w for w in project.workflows}
+    workflows: dict[str, Workflow] = {}
+    for workflow in project.workflows:
+        workflows.setdefault(workflow.name, workflow)  # duplicates are reported above
     for workflow in project.workflows:
         out.extend(check_stages(workflow))
         out.extend(_workflow_variables(workflow))
@@ -158,7 +160,7 @@ def _trigger(trigger: Trigger, workflows: dict[str, Workflow]) -> Iterator[Diagn
                 "missing-var",
                 f"workflow '{workflow.name}' uses ${{{name}}} "
                 f"({workflow.origin.file}:{mark.line}:{mark.column}), which this trigger "
-                "does not provide: at run time it becomes \"\" and the field's default applies",
+                'does not provide: at run time it becomes "" and the field\'s default applies',
                 did_you_mean(name, [v for v in provided if v not in used])
                 or f"add `{name}: <expression>` to vars",
             )
@@ -198,20 +200,8 @@ def _tests(trigger: Trigger, problem: Problem) -> Iterator[Diagnostic]:
                 yield problem(
                     (*base, "expect", "vars", name),
                     "test-unknown-var",
-                    f"expects var '{name}', which the trigger does not declare (declared: {declared})",
+                    f"expects var '{name}', which the trigger does not declare "
+                    f"(declared: {declared})",
                     did_you_mean(name, trigger.vars),
                     key=True,
                 )
-
-
-class Problem:  # the shape of `problem` above, for type checkers
-    def __call__(
-        self,
-        path: tuple[str | int, ...],
-        code: str,
-        message: str,
-        hint: str | None = None,
-        *,
-        warning: bool = False,
-        key: bool = False,
-    ) -> Diagnostic: ...

@@ -7,7 +7,8 @@ from datetime import datetime
 
 _UNITS = {"ns": 1, "us": 1_000, "µs": 1_000, "μs": 1_000, "ms": 1_000_000}
 _UNITS.update({"s": 10**9, "m": 60 * 10**9, "h": 3600 * 10**9})
-_COMPONENT = re.compile(r"([0-9]*)(?:\.([0-9]*))?([a-zµμ]+)")
+_NUMBER = re.compile(r"([0-9]*)(?:\.([0-9]*))?")
+_UNIT = re.compile(r"[^0-9.]*")
 _MAX_NS = 2**63 - 1
 
 
@@ -15,7 +16,7 @@ def parse_go_duration(text: str) -> int:
     """Nanoseconds of a Go duration string (time.ParseDuration); ValueError with a reason."""
     s = text
     sign = 1
-    if s[:1] in "+-":
+    if s and s[0] in "+-":
         sign = -1 if s[0] == "-" else 1
         s = s[1:]
     if s == "0":
@@ -25,12 +26,16 @@ def parse_go_duration(text: str) -> int:
     total = 0
     pos = 0
     while pos < len(s):
-        match = _COMPONENT.match(s, pos)
-        if match is None or match.end() == pos:
-            raise ValueError(f"unexpected {s[pos]!r}")
-        whole, frac, unit = match.groups()
+        number = _NUMBER.match(s, pos)
+        assert number is not None  # the pattern matches the empty string
+        whole, frac = number.group(1), number.group(2)
         if not whole and not frac:
             raise ValueError("a number is missing before the unit")
+        unit_match = _UNIT.match(s, number.end())
+        assert unit_match is not None
+        unit = unit_match.group(0)
+        if not unit:
+            raise ValueError("missing unit")
         if unit not in _UNITS:
             raise ValueError(f"unknown unit {unit!r} (use ns, us, ms, s, m, h)")
         scale = _UNITS[unit]
@@ -39,9 +44,7 @@ def parse_go_duration(text: str) -> int:
             total += int(frac) * scale // 10 ** len(frac)
         if total > _MAX_NS:
             raise ValueError("duration is too large")
-        pos = match.end()
-    if not s[-1].isalpha():
-        raise ValueError("missing unit")
+        pos = unit_match.end()
     return sign * total
 
 

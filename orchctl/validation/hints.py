@@ -18,6 +18,9 @@ def closest(word: str, candidates: Iterable[str]) -> str | None:
     match = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     if match:
         return match[0]
+    prefixed = [o for o in options if len(word) >= 3 and _norm(o).startswith(_norm(word))]
+    if len(prefixed) == 1:
+        return prefixed[0]
     by_norm = {_norm(o): o for o in options}
     match = difflib.get_close_matches(_norm(word), list(by_norm), n=1, cutoff=0.6)
     return by_norm[match[0]] if match else None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from orchctl.definitions.yamlsource import Document, PathT
 from orchctl.diagnostics import Diagnostic, Severity, format_path
 
@@ -33,3 +35,18 @@ def at(
         name=name,
         path=format_path(path),
     )
+
+
+class Problem(Protocol):
+    """A function reporting a problem at a path of one definition."""
+
+    def __call__(
+        self,
+        path: PathT,
+        code: str,
+        message: str,
+        hint: str | None = None,
+        *,
+        warning: bool = False,
+        key: bool = False,
+    ) -> Diagnostic: ...

@@ -98,6 +98,10 @@ def _kind_of(value: Any) -> str:
     return type(value).__name__
 
 
+def _listed(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, (list, tuple)) else []
+
+
 def _expected(types: Any) -> str:
     names = [types] if isinstance(types, str) else list(types)
     return " or ".join(_TYPE_WORDS.get(t, t) for t in names)
@@ -130,14 +134,18 @@ def _translate(error: ValidationError) -> Iterator[SchemaIssue]:
                     at_key=True,
                 )
         return
-    if one_of and kind in ("oneOf", "minProperties", "maxProperties") and isinstance(instance, dict):
+    if (
+        one_of
+        and kind in ("oneOf", "minProperties", "maxProperties")
+        and isinstance(instance, dict)
+    ):
         present = [k for k in one_of if k in instance]
         listed = ", ".join(f"`{k}`" for k in one_of)
         found = "none" if not present else " and ".join(f"`{k}`" for k in present)
         yield SchemaIssue(path, f"exactly one of {listed} is required (found {found})")
         return
     if kind == "required" and isinstance(instance, dict):
-        for key in error.validator_value:
+        for key in _listed(error.validator_value):
             if key not in instance:
                 yield SchemaIssue(path, f"missing required key '{key}'")
         return
@@ -172,7 +180,7 @@ def _translate(error: ValidationError) -> Iterator[SchemaIssue]:
         yield from _translate(best)
         return
     if kind == "enum":
-        options = [str(o) for o in error.validator_value]
+        options = [str(o) for o in _listed(error.validator_value)]
         hint = did_you_mean(str(instance), options) if isinstance(instance, str) else None
         yield SchemaIssue(
             path, f"must be one of {', '.join(options)} (got {_kind_of(instance)})", hint
@@ -182,7 +190,10 @@ def _translate(error: ValidationError) -> Iterator[SchemaIssue]:
         yield SchemaIssue(path, f"must be {error.validator_value!r}")
         return
     if kind == "minItems":
-        yield SchemaIssue(path, f"needs at least {error.validator_value} item(s)")
+        count = error.validator_value
+        yield SchemaIssue(
+            path, "must not be empty" if count == 1 else f"needs at least {count} items"
+        )
         return
     if kind == "minLength":
         yield SchemaIssue(path, "must not be empty")

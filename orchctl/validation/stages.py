@@ -8,7 +8,7 @@ from typing import Any
 from orchctl.definitions.model import Workflow
 from orchctl.diagnostics import Diagnostic
 from orchctl.validation.formats import check_rfc3339, parse_go_duration
-from orchctl.validation.locate import at
+from orchctl.validation.locate import Problem, at
 
 PathT = tuple[str | int, ...]
 FLOAT64_EXACT = 2**53
@@ -18,7 +18,13 @@ def check_stages(workflow: Workflow) -> Iterator[Diagnostic]:
     doc = workflow.origin.document
 
     def problem(
-        path: PathT, code: str, message: str, hint: str | None = None, warning: bool = False
+        path: PathT,
+        code: str,
+        message: str,
+        hint: str | None = None,
+        *,
+        warning: bool = False,
+        key: bool = False,
     ) -> Diagnostic:
         return at(
             doc,
@@ -27,6 +33,7 @@ def check_stages(workflow: Workflow) -> Iterator[Diagnostic]:
             message,
             hint,
             severity="warning" if warning else "error",
+            key=key,
             kind="Workflow",
             name=workflow.name,
         )
@@ -54,13 +61,17 @@ def check_stages(workflow: Workflow) -> Iterator[Diagnostic]:
                 )
 
 
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _templated(value: Any) -> bool:
     return isinstance(value, str) and "${" in value
 
 
-def _send(body: dict[str, Any], base: PathT, problem: Any) -> Iterator[Diagnostic]:
-    source = body.get("source") if isinstance(body.get("source"), dict) else {}
-    destination = body.get("destination") if isinstance(body.get("destination"), dict) else {}
+def _send(body: dict[str, Any], base: PathT, problem: Problem) -> Iterator[Diagnostic]:
+    source = _mapping(body.get("source"))
+    destination = _mapping(body.get("destination"))
     if "amount" not in body and "payment" not in source:
         yield problem(
             base,
@@ -110,7 +121,7 @@ def _send(body: dict[str, Any], base: PathT, problem: Any) -> Iterator[Diagnosti
             )
 
 
-def _delay(body: dict[str, Any], base: PathT, problem: Any) -> Iterator[Diagnostic]:
+def _delay(body: dict[str, Any], base: PathT, problem: Problem) -> Iterator[Diagnostic]:
     duration = body.get("duration")
     if isinstance(duration, str) and not _templated(duration):
         try:
@@ -120,7 +131,7 @@ def _delay(body: dict[str, Any], base: PathT, problem: Any) -> Iterator[Diagnost
                 (*base, "duration"),
                 "duration",
                 f"{duration!r} is not a Go duration: {exc}",
-                "write it like 30s, 15m, 1h30m or 72h (no days: use hours)",
+                "write it like 30s, 15m, 1h30m or 72h; Go durations have no days",
             )
         else:
             if nanos <= 0:
