@@ -1,14 +1,18 @@
 """OAuth2 client credentials: the token endpoint and bearer checks.
 
 Any failure, a missing scope included, is a 401 with an empty body (never 403).
+Tokens are stateless (claims signed with the client's secret), so like the real stack's
+JWTs they stay valid across a restart and across sandboxes that share the client.
 GETs need ``orchestration:read``; POST/PUT/DELETE need ``orchestration:write``.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
+import json
 import secrets
-import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -40,19 +44,10 @@ class Client:
         return cls(parts[0], parts[1], scopes)
 
 
-@dataclass(frozen=True)
-class _Token:
-    client_id: str
-    scopes: frozenset[str]
-    expires_at: float
-
-
 class Auth:
     def __init__(self, clients: Iterable[Client], *, ttl: int = 3600) -> None:
         self.clients = {c.id: c for c in clients}
         self.ttl = ttl
-        self._tokens: dict[str, _Token] = {}
-        self._lock = threading.Lock()
 
     def token_endpoint(self, request: Request) -> Response:
         if request.method != "POST":
@@ -71,32 +66,42 @@ class Auth:
         if client is None or not secrets.compare_digest(client.secret, secret):
             return _oauth_error(401, "invalid_client")
         requested = set(form.get("scope", "").split())
-        granted = frozenset(set(client.scopes) & requested if requested else client.scopes)
-        token = secrets.token_urlsafe(24)
-        with self._lock:
-            self._tokens[token] = _Token(client.id, granted, time.time() + self.ttl)
+        granted = sorted(set(client.scopes) & requested if requested else set(client.scopes))
+        claims = {"sub": client.id, "scope": granted, "exp": int(time.time()) + self.ttl}
         return Response.json(
             200,
             {
-                "access_token": token,
+                "access_token": self._sign(client, claims),
                 "token_type": "Bearer",
                 "expires_in": self.ttl,
-                "scope": " ".join(sorted(granted)),
+                "scope": " ".join(granted),
             },
         )
+
+    @staticmethod
+    def _sign(client: Client, claims: dict[str, object]) -> str:
+        payload = base64.urlsafe_b64encode(json.dumps(claims, sort_keys=True).encode()).decode()
+        mac = hmac.new(client.secret.encode(), payload.encode(), hashlib.sha256).hexdigest()
+        return f"{payload}.{mac}"
 
     def check(self, request: Request) -> str:
         """The client id behind the request's bearer token; raises :class:`Unauthorized`."""
         header = request.header("authorization") or ""
         if not header.lower().startswith("bearer "):
             raise Unauthorized
-        with self._lock:
-            token = self._tokens.get(header[7:].strip())
-        if token is None or token.expires_at < time.time():
+        payload, _, mac = header[7:].strip().partition(".")
+        try:
+            claims = json.loads(base64.urlsafe_b64decode(payload.encode()))
+            client = self.clients[claims["sub"]]
+            scopes, expires = set(claims["scope"]), float(claims["exp"])
+        except (ValueError, KeyError, TypeError):
+            raise Unauthorized from None
+        expected = hmac.new(client.secret.encode(), payload.encode(), hashlib.sha256).hexdigest()
+        if not hmac.compare_digest(expected, mac) or expires < time.time():
             raise Unauthorized
-        if (WRITE if request.is_write else READ) not in token.scopes:
+        if (WRITE if request.is_write else READ) not in scopes:
             raise Unauthorized
-        return token.client_id
+        return client.id
 
 
 def _oauth_error(status: int, code: str) -> Response:

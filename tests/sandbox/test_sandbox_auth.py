@@ -99,3 +99,22 @@ def test_client_spec_parsing() -> None:
     )
     with pytest.raises(ValueError):
         Client.parse("nosecret")
+
+
+def test_tokens_are_signed_and_survive_a_restart(secured: httpx.Client) -> None:
+    token = _token(secured, "rw", "s1")
+    forged = token[:-2] + ("00" if not token.endswith("00") else "11")
+    assert (
+        secured.get("/v2/workflows", headers={"Authorization": f"Bearer {forged}"}).status_code
+        == 401
+    )
+    with Sandbox(auth=["rw:s1"]) as other, other.client() as http:
+        assert (
+            http.get("/v2/workflows", headers={"Authorization": f"Bearer {token}"}).status_code
+            == 200
+        )
+    with Sandbox(auth=["rw:changed"]) as other, other.client() as http:
+        assert (
+            http.get("/v2/workflows", headers={"Authorization": f"Bearer {token}"}).status_code
+            == 401
+        )
