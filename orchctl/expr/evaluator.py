@@ -1,0 +1,934 @@
+"""Compile a checked syntax tree into nested Python closures and run them.
+
+Each node becomes a function ``f(ctx) -> value``; runtime failures raise :class:`RtError` and
+the innermost failing node attaches its position. Loops (predicates) spend a step budget and
+check a wall-clock deadline, so hostile expressions stop with a clear error.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from orchctl.expr import ast
+from orchctl.expr.builtins import (
+    IMPLS,
+    call_value,
+    fetch,
+    in_op,
+    iterate,
+    make_range,
+    slice_op,
+    sort_values,
+)
+from orchctl.expr.errors import RtError
+from orchctl.expr.regex import RegexError, compile_regex
+from orchctl.expr.values import (
+    GoAnyMap,
+    GoList,
+    GoMap,
+    add,
+    assert_type,
+    compare,
+    div,
+    equal,
+    mod,
+    mul,
+    negate,
+    power,
+    sub,
+    type_name,
+)
+
+MAX_STEPS = 5_000_000
+TIMEOUT_SECONDS = 2.0
+
+Fn = Callable[["Ctx"], Any]
+LinkFn = Callable[[Any, str], Any]
+
+
+class ChainNil(Exception):
+    """Internal: an optional member met nil; the enclosing chain evaluates to nil."""
+
+
+class Ctx:
+    __slots__ = ("budget", "deadline", "env", "link", "slots")
+
+    def __init__(self, env: dict[str, Any], link: LinkFn | None, nslots: int) -> None:
+        self.env = env
+        self.link = link
+        self.slots: list[Any] = [None] * nslots
+        self.budget = MAX_STEPS
+        self.deadline = time.monotonic() + TIMEOUT_SECONDS
+
+
+def _spend(c: Ctx, cost: int, i: int) -> None:
+    c.budget -= cost
+    if c.budget < 0:
+        raise RtError(f"evaluation exceeded its step budget ({MAX_STEPS} steps)")
+    if (i & 255) == 0 and time.monotonic() > c.deadline:
+        raise RtError(f"evaluation timed out after {TIMEOUT_SECONDS:g}s")
+
+
+def _count_nodes(node: ast.Node) -> int:
+    total = 0
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        total += 1
+        stack.extend(current.children())
+    return total
+
+
+def _with_loc(fn: Callable[[Ctx], Any], loc: int) -> Fn:
+    def guarded(c: Ctx) -> Any:
+        try:
+            return fn(c)
+        except RtError as e:
+            if e.loc is None:
+                e.loc = loc
+            raise
+
+    return guarded
+
+
+def _need_bool(value: Any) -> RtError:
+    return assert_type(value, "bool")
+
+
+class Compiler:
+    def __init__(self) -> None:
+        self.nslots = 0
+        self.vars: list[tuple[str, int]] = []
+        # predicate frames: (element slot, index slot, acc slot)
+        self.frames: list[tuple[int, int, int]] = []
+
+    def slot(self) -> int:
+        self.nslots += 1
+        return self.nslots - 1
+
+    def compile(self, node: ast.Node) -> Fn:
+        method: Callable[[Any], Fn] = getattr(self, "c_" + type(node).__name__)
+        return method(node)
+
+    # --- literals & names ---
+    def c_Nil(self, node: ast.Nil) -> Fn:
+        return lambda c: None
+
+    def _const(self, value: Any) -> Fn:
+        def const(c: Ctx) -> Any:
+            return value
+
+        return const
+
+    def c_Bool(self, node: ast.Bool) -> Fn:
+        return self._const(node.value)
+
+    def c_Int(self, node: ast.Int) -> Fn:
+        return self._const(node.value)
+
+    def c_Float(self, node: ast.Float) -> Fn:
+        return self._const(node.value)
+
+    def c_Str(self, node: ast.Str) -> Fn:
+        return self._const(node.value)
+
+    def c_Ident(self, node: ast.Ident) -> Fn:
+        name = node.name
+        for var_name, index in reversed(self.vars):
+            if var_name == name:
+                return lambda c: c.slots[index]
+        if name == "$env":
+            return lambda c: c.env
+
+        def env_lookup(c: Ctx) -> Any:
+            value = c.env.get(name)
+            if value.__class__ is int:
+                return float(value)
+            return value
+
+        return env_lookup
+
+    def c_Pointer(self, node: ast.Pointer) -> Fn:
+        elem, index, acc = self.frames[-1]
+        if node.name == "":
+            target = elem
+        elif node.name == "index":
+            target = index
+        else:
+            target = acc
+        return lambda c: c.slots[target]
+
+    # --- operators ---
+    def c_Unary(self, node: ast.Unary) -> Fn:
+        operand = self.compile(node.node)
+        loc = node.loc
+        if node.op in ("!", "not"):
+
+            def not_(c: Ctx) -> Any:
+                v = operand(c)
+                if v is True:
+                    return False
+                if v is False:
+                    return True
+                raise RtError(_need_bool(v).msg, loc)
+
+            return not_
+        if node.op == "-":
+            return _with_loc(lambda c: negate(operand(c)), loc)
+        return operand
+
+    def c_Binary(self, node: ast.Binary) -> Fn:
+        op = node.op
+        left = self.compile(node.left)
+        right = self.compile(node.right)
+        loc = node.loc
+        if op in ("&&", "and"):
+
+            def and_(c: Ctx) -> Any:
+                v = left(c)
+                if v is True:
+                    return right(c)
+                if v is False:
+                    return False
+                raise RtError(_need_bool(v).msg, loc)
+
+            return and_
+        if op in ("||", "or"):
+
+            def or_(c: Ctx) -> Any:
+                v = left(c)
+                if v is True:
+                    return True
+                if v is False:
+                    return right(c)
+                raise RtError(_need_bool(v).msg, loc)
+
+            return or_
+        if op in ("==", "!="):
+            return self._equality(node, left, right)
+        if op in ("<", ">", "<=", ">="):
+            return self._comparison(op, left, right, loc)
+        if op == "??":
+
+            def coalesce(c: Ctx) -> Any:
+                v = left(c)
+                return right(c) if v is None else v
+
+            return coalesce
+        if op == "matches":
+            return self._matches(node, left, right)
+        if op in ("contains", "startsWith", "endsWith"):
+            return self._string_op(op, left, right, loc)
+        binary: dict[str, Callable[[Any, Any], Any]] = {
+            "+": add,
+            "-": sub,
+            "*": mul,
+            "/": div,
+            "%": mod,
+            "**": power,
+            "^": power,
+            "..": make_range,
+            "in": in_op,
+        }
+        fn = binary[op]
+
+        def arith(c: Ctx) -> Any:
+            try:
+                return fn(left(c), right(c))
+            except RtError as e:
+                if e.loc is None:
+                    e.loc = loc
+                raise
+
+        return arith
+
+    def _equality(self, node: ast.Binary, left: Fn, right: Fn) -> Fn:
+        negated = node.op == "!="
+        if isinstance(node.right, ast.Str):
+            const = node.right.value
+            if negated:
+                return lambda c: left(c) != const
+            return lambda c: left(c) == const
+        if isinstance(node.right, ast.Int | ast.Float):
+            number = node.right.value
+
+            def eq_number(c: Ctx) -> bool:
+                v = left(c)
+                t = v.__class__
+                result = bool(v == number) if t is float or t is int else equal(v, number)
+                return not result if negated else result
+
+            return eq_number
+
+        def eq(c: Ctx) -> bool:
+            result = equal(left(c), right(c))
+            return not result if negated else result
+
+        return _with_loc(eq, node.loc)
+
+    def _comparison(self, op: str, left: Fn, right: Fn, loc: int) -> Fn:
+        def cmp(c: Ctx) -> bool:
+            a = left(c)
+            b = right(c)
+            ta = a.__class__
+            tb = b.__class__
+            if (ta is float or ta is int) and (tb is float or tb is int):
+                if op == "<":
+                    return bool(a < b)
+                if op == ">":
+                    return bool(a > b)
+                if op == "<=":
+                    return bool(a <= b)
+                return bool(a >= b)
+            try:
+                return compare(op, a, b)
+            except RtError as e:
+                e.loc = loc
+                raise
+
+        return cmp
+
+    def _matches(self, node: ast.Binary, left: Fn, right: Fn) -> Fn:
+        loc = node.loc
+        if isinstance(node.right, ast.Str):
+            pattern = compile_regex(node.right.value)
+
+            def match_const(c: Ctx) -> bool:
+                v = left(c)
+                if v.__class__ is str:
+                    return pattern.search(v) is not None
+                if v is None:
+                    return False
+                raise RtError(assert_type(v, "string").msg, loc)
+
+            return match_const
+
+        def match(c: Ctx) -> bool:
+            v = left(c)
+            p = right(c)
+            if v is None or p is None:
+                return False
+            if v.__class__ is not str:
+                raise RtError(assert_type(v, "string").msg, loc)
+            if p.__class__ is not str:
+                raise RtError(assert_type(p, "string").msg, loc)
+            try:
+                return compile_regex(p).search(v) is not None
+            except RegexError as exc:
+                raise RtError(str(exc), loc) from None
+
+        return match
+
+    def _string_op(self, op: str, left: Fn, right: Fn, loc: int) -> Fn:
+        def string_op(c: Ctx) -> bool:
+            a = left(c)
+            b = right(c)
+            if a.__class__ is str and b.__class__ is str:
+                if op == "contains":
+                    return b in a
+                if op == "startsWith":
+                    return a.startswith(b)
+                return a.endswith(b)
+            if a is None or b is None:
+                return False
+            bad = a if a.__class__ is not str else b
+            raise RtError(assert_type(bad, "string").msg, loc)
+
+        return string_op
+
+    # --- members ---
+    def c_Chain(self, node: ast.Chain) -> Fn:
+        inner = self.compile(node.node)
+
+        def chain(c: Ctx) -> Any:
+            try:
+                return inner(c)
+            except ChainNil:
+                return None
+
+        return chain
+
+    def c_Member(self, node: ast.Member) -> Fn:
+        base = self.compile(node.node)
+        loc = node.loc
+        optional = node.optional
+        if isinstance(node.prop, ast.Str):
+            name = node.prop.value
+
+            def member_const(c: Ctx) -> Any:
+                b = base(c)
+                if b.__class__ is dict:
+                    v = b.get(name)
+                    if v.__class__ is int:
+                        return float(v)
+                    return v
+                if b is None and optional:
+                    raise ChainNil
+                try:
+                    return fetch(b, name)
+                except RtError as e:
+                    e.loc = loc
+                    raise
+
+            return member_const
+        prop = self.compile(node.prop)
+
+        def member(c: Ctx) -> Any:
+            b = base(c)
+            if b is None and optional:
+                raise ChainNil
+            p = prop(c)
+            try:
+                return fetch(b, p)
+            except RtError as e:
+                e.loc = loc
+                raise
+
+        return member
+
+    def c_Slice(self, node: ast.Slice) -> Fn:
+        base = self.compile(node.node)
+        start = self.compile(node.from_) if node.from_ is not None else None
+        end = self.compile(node.to) if node.to is not None else None
+
+        def slice_(c: Ctx) -> Any:
+            b = base(c)
+            a = start(c) if start is not None else None
+            z = end(c) if end is not None else None
+            return slice_op(b, a, z)
+
+        return _with_loc(slice_, node.loc)
+
+    def c_Call(self, node: ast.Call) -> Fn:
+        args = [self.compile(arg) for arg in node.args]
+        loc = node.loc
+        callee = node.callee
+        if isinstance(callee, ast.Ident) and all(n != callee.name for n, _ in self.vars):
+            name = callee.name
+            if name == "link":
+
+                def call_link(c: Ctx) -> Any:
+                    values = [a(c) for a in args]
+                    rel = values[1] if len(values) > 1 else None
+                    if c.link is None:
+                        raise RtError(
+                            f"link(): no linked resource {rel!r} provided (no link resolver "
+                            "was given to evaluate this expression)",
+                            loc,
+                        )
+                    try:
+                        return c.link(values[0], rel)  # type: ignore[arg-type]
+                    except RtError:
+                        raise
+                    except Exception as exc:
+                        message = getattr(exc, "message", None) or str(exc)
+                        raise RtError(f"link(): {message}", loc) from None
+
+                return call_link
+
+            env_fn = self.c_Ident(callee)
+
+            def call_env(c: Ctx) -> Any:
+                fn = env_fn(c)
+                values = [a(c) for a in args]
+                try:
+                    return call_value(fn, values)
+                except RtError as e:
+                    e.loc = loc
+                    raise
+
+            return call_env
+        if isinstance(callee, ast.Member):
+            base = self.compile(callee.node)
+            prop = self.compile(callee.prop)
+            optional = callee.optional
+
+            def call_method(c: Ctx) -> Any:
+                b = base(c)
+                if b is None and optional:
+                    raise ChainNil
+                try:
+                    fn = fetch(b, prop(c))
+                    values = [a(c) for a in args]
+                    return call_value(fn, values)
+                except RtError as e:
+                    if e.loc is None:
+                        e.loc = loc
+                    raise
+
+            return call_method
+        target = self.compile(callee)
+        return _with_loc(lambda c: call_value(target(c), [a(c) for a in args]), loc)
+
+    # --- structure ---
+    def c_Let(self, node: ast.Let) -> Fn:
+        value = self.compile(node.value)
+        index = self.slot()
+        self.vars.append((node.name, index))
+        try:
+            body = self.compile(node.body)
+        finally:
+            self.vars.pop()
+
+        def let(c: Ctx) -> Any:
+            c.slots[index] = value(c)
+            return body(c)
+
+        return let
+
+    def c_Cond(self, node: ast.Cond) -> Fn:
+        cond = self.compile(node.cond)
+        exp1 = self.compile(node.exp1)
+        exp2 = self.compile(node.exp2)
+        loc = node.cond.loc
+
+        def conditional(c: Ctx) -> Any:
+            v = cond(c)
+            if v is True:
+                return exp1(c)
+            if v is False:
+                return exp2(c)
+            raise RtError(_need_bool(v).msg, loc)
+
+        return conditional
+
+    def c_Sequence(self, node: ast.Sequence) -> Fn:
+        parts = [self.compile(n) for n in node.nodes]
+
+        def sequence(c: Ctx) -> Any:
+            result = None
+            for part in parts:
+                result = part(c)
+            return result
+
+        return sequence
+
+    def c_Array(self, node: ast.Array) -> Fn:
+        items = [self.compile(n) for n in node.nodes]
+        return lambda c: GoList([item(c) for item in items])
+
+    def c_Map(self, node: ast.Map) -> Fn:
+        pairs = [(self.compile(p.key), self.compile(p.value), p.key.loc) for p in node.pairs]
+
+        def map_(c: Ctx) -> GoMap:
+            out = GoMap()
+            for key_fn, value_fn, loc in pairs:
+                key = key_fn(c)
+                if key.__class__ is not str:
+                    raise RtError(assert_type(key, "string").msg, loc)
+                out[key] = value_fn(c)
+            return out
+
+        return map_
+
+    def c_Pair(self, node: ast.Pair) -> Fn:  # pragma: no cover - handled by c_Map
+        raise NotImplementedError
+
+    def c_Predicate(self, node: ast.Predicate) -> Fn:
+        return self.compile(node.node)
+
+    # --- builtins ---
+    def c_Builtin(self, node: ast.Builtin) -> Fn:
+        name = node.name
+        if name in _LOOPS:
+            return self._loop(node)
+        args = [self.compile(arg) for arg in node.args]
+        impl = IMPLS[name]
+        loc = node.loc
+
+        def call_builtin(c: Ctx) -> Any:
+            values = [a(c) for a in args]
+            try:
+                return impl(values)
+            except RtError as e:
+                if e.loc is None:
+                    e.loc = loc
+                raise
+
+        return call_builtin
+
+    def _loop(self, node: ast.Builtin) -> Fn:
+        name = node.name
+        loc = node.loc
+        collection = self.compile(node.args[0])
+        elem, index, acc = self.slot(), self.slot(), self.slot()
+        self.frames.append((elem, index, acc))
+        try:
+            body = self.compile(node.args[1]) if len(node.args) > 1 else None
+        finally:
+            self.frames.pop()
+        extra = self.compile(node.args[2]) if len(node.args) > 2 else None
+        cost = _count_nodes(node.args[1]) + 1 if len(node.args) > 1 else 1
+        throws = node.throws
+        run = _LOOPS[name]
+
+        def loop(c: Ctx) -> Any:
+            try:
+                items = iterate(collection(c))
+                return run(c, items, body, extra, elem, index, acc, cost, throws)
+            except RtError as e:
+                if e.loc is None:
+                    e.loc = loc
+                raise
+
+        return loop
+
+
+# --- predicate builtins: (ctx, items, body, extra, elem, index, acc, cost, throws) ---
+LoopFn = Callable[[Ctx, list[Any], Fn | None, Fn | None, int, int, int, int, bool], Any]
+
+
+def _results(c: Ctx, items: list[Any], body: Fn | None, elem: int, index: int, cost: int):  # type: ignore[no-untyped-def]
+    slots = c.slots
+    for i, item in enumerate(items):
+        _spend(c, cost, i)
+        slots[elem] = item
+        slots[index] = i
+        yield item, (body(c) if body is not None else item)
+
+
+def _bool(value: Any) -> bool:
+    if value is True:
+        return True
+    if value is False:
+        return False
+    raise _need_bool(value)
+
+
+def _all(
+    c: Ctx,
+    items: list[Any],
+    body: Fn | None,
+    extra: Fn | None,
+    elem: int,
+    index: int,
+    acc: int,
+    cost: int,
+    throws: bool,
+) -> bool:
+    return all(_bool(r) for _, r in _results(c, items, body, elem, index, cost))
+
+
+def _any(
+    c: Ctx,
+    items: list[Any],
+    body: Fn | None,
+    extra: Fn | None,
+    elem: int,
+    index: int,
+    acc: int,
+    cost: int,
+    throws: bool,
+) -> bool:
+    return any(_bool(r) for _, r in _results(c, items, body, elem, index, cost))
+
+
+def _none(
+    c: Ctx,
+    items: list[Any],
+    body: Fn | None,
+    extra: Fn | None,
+    elem: int,
+    index: int,
+    acc: int,
+    cost: int,
+    throws: bool,
+) -> bool:
+    return not any(_bool(r) for _, r in _results(c, items, body, elem, index, cost))
+
+
+def _one(
+    c: Ctx,
+    items: list[Any],
+    body: Fn | None,
+    extra: Fn | None,
+    elem: int,
+    index: int,
+    acc: int,
+    cost: int,
+    throws: bool,
+) -> bool:
+    count = 0
+    for _, r in _results(c, items, body, elem, index, cost):
+        if _bool(r):
+            count += 1
+            if count > 1:
+                return False
+    return count == 1
+
+
+def _filter(
+    c: Ctx,
+    items: list[Any],
+    body: Fn | None,
+    extra: Fn | None,
+    elem: int,
+    index: int,
+    acc: int,
+    cost: int,
+    throws: bool,
+) -> GoList:
+    return GoList(item for item, r in _results(c, items, body, elem, index, cost) if _bool(r))
+
+
+def _map(
+    c: Ctx,
+    items: list[Any],
+    body: Fn | None,
+    extra: Fn | None,
+    elem: int,
+    index: int,
+    acc: int,
+    cost: int,
+    throws: bool,
+) -> GoList:
+    return GoList(r for _, r in _results(c, items, body, elem, index, cost))
+
+
+def _count(
+    c: Ctx,
+    items: list[Any],
+    body: Fn | None,
+    extra: Fn | None,
+    elem: int,
+    index: int,
+    acc: int,
+    cost: int,
+    throws: bool,
+) -> int:
+    return sum(1 for _, r in _results(c, items, body, elem, index, cost) if _bool(r))
+
+
+def _sum(
+    c: Ctx,
+    items: list[Any],
+    body: Fn | None,
+    extra: Fn | None,
+    elem: int,
+    index: int,
+    acc: int,
+    cost: int,
+    throws: bool,
+) -> Any:
+    total: Any = 0
+    for _, r in _results(c, items, body, elem, index, cost):
+        total = add(total, r)
+    return total
+
+
+def _find(
+    c: Ctx,
+    items: list[Any],
+    body: Fn | None,
+    extra: Fn | None,
+    elem: int,
+    index: int,
+    acc: int,
+    cost: int,
+    throws: bool,
+) -> Any:
+    for item, r in _results(c, items, body, elem, index, cost):
+        if _bool(r):
+            return item
+    if throws:
+        raise RtError("reflect: slice index out of range")
+    return None
+
+
+def _find_index(
+    c: Ctx,
+    items: list[Any],
+    body: Fn | None,
+    extra: Fn | None,
+    elem: int,
+    index: int,
+    acc: int,
+    cost: int,
+    throws: bool,
+) -> int:
+    for i, (_, r) in enumerate(_results(c, items, body, elem, index, cost)):
+        if _bool(r):
+            return i
+    return -1
+
+
+def _find_last(
+    c: Ctx,
+    items: list[Any],
+    body: Fn | None,
+    extra: Fn | None,
+    elem: int,
+    index: int,
+    acc: int,
+    cost: int,
+    throws: bool,
+) -> Any:
+    slots = c.slots
+    for i in range(len(items) - 1, -1, -1):
+        _spend(c, cost, i)
+        slots[elem] = items[i]
+        slots[index] = i
+        if _bool(body(c) if body is not None else items[i]):
+            return items[i]
+    if throws:
+        raise RtError("reflect: slice index out of range")
+    return None
+
+
+def _find_last_index(
+    c: Ctx,
+    items: list[Any],
+    body: Fn | None,
+    extra: Fn | None,
+    elem: int,
+    index: int,
+    acc: int,
+    cost: int,
+    throws: bool,
+) -> int:
+    slots = c.slots
+    for i in range(len(items) - 1, -1, -1):
+        _spend(c, cost, i)
+        slots[elem] = items[i]
+        slots[index] = i
+        if _bool(body(c) if body is not None else items[i]):
+            return i
+    return -1
+
+
+def _group_by(
+    c: Ctx,
+    items: list[Any],
+    body: Fn | None,
+    extra: Fn | None,
+    elem: int,
+    index: int,
+    acc: int,
+    cost: int,
+    throws: bool,
+) -> GoAnyMap:
+    groups = GoAnyMap()
+    for item, key in _results(c, items, body, elem, index, cost):
+        try:
+            bucket = groups.get(key)
+        except TypeError:
+            raise RtError(f"runtime error: hash of unhashable type {type_name(key)}") from None
+        if bucket is None:
+            bucket = groups[key] = GoList()
+        bucket.append(item)
+    return groups
+
+
+def _sort_by(
+    c: Ctx,
+    items: list[Any],
+    body: Fn | None,
+    extra: Fn | None,
+    elem: int,
+    index: int,
+    acc: int,
+    cost: int,
+    throws: bool,
+) -> GoList:
+    keys = [r for _, r in _results(c, items, body, elem, index, cost)]
+    order = extra(c) if extra is not None else None
+    _spend(c, len(items) * max(1, len(items).bit_length()), 1)
+    return sort_values(list(items), order, keys=keys)
+
+
+def _reduce(
+    c: Ctx,
+    items: list[Any],
+    body: Fn | None,
+    extra: Fn | None,
+    elem: int,
+    index: int,
+    acc: int,
+    cost: int,
+    throws: bool,
+) -> Any:
+    slots = c.slots
+    start = 0
+    if extra is not None:
+        slots[acc] = extra(c)
+    else:
+        if not items:
+            raise RtError("reduce of empty array with no initial value")
+        slots[acc] = items[0]
+        start = 1
+    assert body is not None
+    for i in range(start, len(items)):
+        _spend(c, cost, i)
+        slots[elem] = items[i]
+        slots[index] = i
+        slots[acc] = body(c)
+    return slots[acc]
+
+
+_LOOPS: dict[str, LoopFn] = {
+    "all": _all,
+    "any": _any,
+    "none": _none,
+    "one": _one,
+    "filter": _filter,
+    "map": _map,
+    "count": _count,
+    "sum": _sum,
+    "find": _find,
+    "findIndex": _find_index,
+    "findLast": _find_last,
+    "findLastIndex": _find_last_index,
+    "groupBy": _group_by,
+    "sortBy": _sort_by,
+    "reduce": _reduce,
+}
+
+
+def optimize(node: ast.Node) -> ast.Node:
+    """expr's optimizer rewrites that change observable behaviour (filter()[0] -> find)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        for name in current.__slots__:
+            child = getattr(current, name, None)
+            if isinstance(child, ast.Member):
+                replacement = _filter_index(child)
+                if replacement is not None:
+                    setattr(current, name, replacement)
+                    child = replacement
+            if isinstance(child, ast.Node):
+                stack.append(child)
+            elif isinstance(child, list):
+                for i, item in enumerate(child):
+                    if isinstance(item, ast.Member):
+                        replacement = _filter_index(item)
+                        if replacement is not None:
+                            child[i] = replacement
+                            item = replacement
+                    if isinstance(item, ast.Node):
+                        stack.append(item)
+    if isinstance(node, ast.Member):
+        replacement = _filter_index(node)
+        if replacement is not None:
+            return replacement
+    return node
+
+
+def _filter_index(node: ast.Member) -> ast.Node | None:
+    target = node.node
+    if not (isinstance(target, ast.Builtin) and target.name == "filter" and len(target.args) == 2):
+        return None
+    prop = node.prop
+    value: int | None = None
+    if isinstance(prop, ast.Int):
+        value = prop.value
+    elif isinstance(prop, ast.Unary) and prop.op == "-" and isinstance(prop.node, ast.Int):
+        value = -prop.node.value
+    if value not in (0, -1):
+        return None
+    found = ast.Builtin(node.loc, "find" if value == 0 else "findLast", list(target.args))
+    found.throws = True
+    found.depth = node.depth
+    return found

@@ -1,0 +1,353 @@
+"""Go value semantics on Python values.
+
+Values: ``None`` (nil), ``bool``, ``int`` (Go int, 64-bit), ``float`` (float64), ``str``, lists,
+dicts, and the time types of :mod:`orchctl.expr.gotime`.
+
+Containers built by the evaluator are :class:`GoList` / :class:`GoMap`; anything else came from
+the environment (decoded JSON/YAML), where every number is a float64 in Go: integers found in such
+"foreign" containers are read as floats (see :func:`norm`, :func:`elems`, :func:`export`).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from orchctl.errors import OrchctlError
+from orchctl.expr.errors import RtError
+from orchctl.expr.gotime import GoDuration, GoLocation, GoTime
+
+INT_MIN = -(1 << 63)
+INT_MAX = (1 << 63) - 1
+MAX_ITEMS = 1_000_000
+MAX_STRING = 10_000_000
+
+
+class GoList(list[Any]):
+    """A []interface{} built by the evaluator (its ints are Go ints)."""
+
+    __slots__ = ()
+
+
+class GoMap(dict[Any, Any]):
+    """A map[string]interface{} built by the evaluator."""
+
+    __slots__ = ()
+
+
+class GoAnyMap(GoMap):
+    """A map[interface{}][]interface{} (groupBy)."""
+
+    __slots__ = ()
+
+
+def is_list(value: Any) -> bool:
+    return isinstance(value, list)
+
+
+def is_map(value: Any) -> bool:
+    return isinstance(value, dict)
+
+
+def wrap_int(value: int) -> int:
+    if INT_MIN <= value <= INT_MAX:
+        return value
+    return ((value - INT_MIN) % (1 << 64)) + INT_MIN
+
+
+def norm(value: Any) -> Any:
+    """A value read from a foreign container: JSON numbers are float64."""
+    return float(value) if type(value) is int else value
+
+
+def elems(coll: Any) -> list[Any]:
+    """The elements of a list, normalized when the list is foreign."""
+    if type(coll) is GoList:
+        return coll
+    return [float(x) if type(x) is int else x for x in coll]
+
+
+def export(value: Any, _depth: int = 0) -> Any:
+    """A result as plain Python data with Go types (foreign ints become floats)."""
+    if _depth > 500:
+        raise RtError("value nested too deeply")
+    t = type(value)
+    if t is GoList:
+        return [export(x, _depth + 1) for x in value]
+    if t is GoMap or t is GoAnyMap:
+        return {k: export(v, _depth + 1) for k, v in value.items()}
+    if t is list or t is tuple:
+        return [export(norm(x), _depth + 1) for x in value]
+    if t is dict:
+        return {k: export(norm(v), _depth + 1) for k, v in value.items()}
+    return value
+
+
+def type_name(value: Any) -> str:
+    """Go's %T of a value."""
+    if value is None:
+        return "<nil>"
+    t = type(value)
+    if t is bool:
+        return "bool"
+    if t is int:
+        return "int"
+    if t is float:
+        return "float64"
+    if t is str:
+        return "string"
+    if isinstance(value, GoAnyMap):
+        return "map[interface {}][]interface {}"
+    if isinstance(value, dict):
+        return "map[string]interface {}"
+    if isinstance(value, list | tuple):
+        return "[]interface {}"
+    if isinstance(value, GoTime):
+        return "time.Time"
+    if isinstance(value, GoDuration):
+        return "time.Duration"
+    if isinstance(value, GoLocation):
+        return "*time.Location"
+    if isinstance(value, int):
+        name = type(value).__name__
+        return {"GoMonth": "time.Month", "GoWeekday": "time.Weekday"}.get(name, "int")
+    if callable(value):
+        return "func(...interface {}) (interface {}, error)"
+    return type(value).__name__
+
+
+def kind_name(value: Any) -> str:
+    """reflect.Kind's name of a value (used by some builtin messages)."""
+    if value is None:
+        return "invalid"
+    t = type_name(value)
+    if t.startswith("map"):
+        return "map"
+    if t.startswith("[]"):
+        return "slice"
+    if t == "time.Time":
+        return "struct"
+    if t == "time.Duration":
+        return "int64"
+    return t
+
+
+def iface(value: Any) -> str:
+    """How Go names a dynamic type in "interface conversion" panics."""
+    return "nil" if value is None else type_name(value)
+
+
+def assert_type(value: Any, want: str) -> RtError:
+    return RtError(f"interface conversion: interface {{}} is {iface(value)}, not {want}")
+
+
+def is_number(value: Any) -> bool:
+    t = type(value)
+    return t is float or t is int
+
+
+def equal(a: Any, b: Any, _depth: int = 0) -> bool:
+    """runtime.Equal: numbers compare across int/float; containers element-wise."""
+    ta = type(a)
+    tb = type(b)
+    if ta is tb and (ta is str or ta is float or ta is int or ta is bool):
+        return bool(a == b)
+    if a is None or b is None:
+        return a is None and b is None
+    if (ta is int or ta is float) and (tb is int or tb is float):
+        return bool(a == b)
+    if ta is bool or tb is bool:
+        return False
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        if len(a) != len(b):
+            return False
+        if _depth > 200:
+            raise RtError("value nested too deeply")
+        return all(equal(norm(x), norm(y), _depth + 1) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict) and isinstance(b, dict):
+        if len(a) != len(b):
+            return False
+        if _depth > 200:
+            raise RtError("value nested too deeply")
+        for key, value in a.items():
+            if key not in b or not equal(norm(value), norm(b[key]), _depth + 1):
+                return False
+        return True
+    if isinstance(a, GoTime) and isinstance(b, GoTime):
+        return a.total_ns() == b.total_ns()
+    if isinstance(a, GoDuration) and isinstance(b, GoDuration):
+        return a.ns == b.ns
+    if isinstance(a, str) and isinstance(b, str):
+        return str(a) == str(b)
+    if isinstance(a, int) and isinstance(b, int):
+        return int(a) == int(b)
+    return a is b
+
+
+def _bad(op: str, a: Any, b: Any) -> RtError:
+    return RtError(f"invalid operation: {type_name(a)} {op} {type_name(b)}")
+
+
+def compare(op: str, a: Any, b: Any) -> bool:
+    """runtime.Less/More/LessOrEqual/MoreOrEqual."""
+    ta = type(a)
+    tb = type(b)
+    if ((ta is int or ta is float) and (tb is int or tb is float)) or (ta is str and tb is str):
+        pass
+    elif isinstance(a, GoTime) and isinstance(b, GoTime):
+        a, b = a.total_ns(), b.total_ns()
+    elif isinstance(a, GoDuration) and isinstance(b, GoDuration):
+        a, b = a.ns, b.ns
+    elif isinstance(a, int) and isinstance(b, int) and ta is not bool and tb is not bool:
+        a, b = int(a), int(b)
+    else:
+        raise _bad(op, a, b)
+    if op == "<":
+        return bool(a < b)
+    if op == ">":
+        return bool(a > b)
+    if op == "<=":
+        return bool(a <= b)
+    return bool(a >= b)
+
+
+def add(a: Any, b: Any) -> Any:
+    ta = type(a)
+    tb = type(b)
+    if ta is int and tb is int:
+        r = a + b
+        return r if INT_MIN <= r <= INT_MAX else wrap_int(r)
+    if (ta is float or ta is int) and (tb is float or tb is int):
+        return float(a) + float(b)
+    if ta is str and tb is str:
+        if len(a) + len(b) > MAX_STRING:
+            raise RtError("memory budget exceeded")
+        return a + b
+    if isinstance(a, GoTime) and isinstance(b, GoDuration):
+        return a.add_ns(b.ns)
+    if isinstance(a, GoDuration) and isinstance(b, GoTime):
+        return b.add_ns(a.ns)
+    if isinstance(a, GoDuration) and isinstance(b, GoDuration):
+        return GoDuration(wrap_int(a.ns + b.ns))
+    raise _bad("+", a, b)
+
+
+def sub(a: Any, b: Any) -> Any:
+    ta = type(a)
+    tb = type(b)
+    if ta is int and tb is int:
+        r = a - b
+        return r if INT_MIN <= r <= INT_MAX else wrap_int(r)
+    if (ta is float or ta is int) and (tb is float or tb is int):
+        return float(a) - float(b)
+    if isinstance(a, GoTime) and isinstance(b, GoTime):
+        return GoDuration(wrap_int(a.total_ns() - b.total_ns()))
+    if isinstance(a, GoTime) and isinstance(b, GoDuration):
+        return a.add_ns(-b.ns)
+    if isinstance(a, GoDuration) and isinstance(b, GoDuration):
+        return GoDuration(wrap_int(a.ns - b.ns))
+    raise _bad("-", a, b)
+
+
+def mul(a: Any, b: Any) -> Any:
+    ta = type(a)
+    tb = type(b)
+    if ta is int and tb is int:
+        r = a * b
+        return r if INT_MIN <= r <= INT_MAX else wrap_int(r)
+    if (ta is float or ta is int) and (tb is float or tb is int):
+        return float(a) * float(b)
+    if isinstance(a, GoDuration) and tb is int:
+        return GoDuration(wrap_int(a.ns * b))
+    if ta is int and isinstance(b, GoDuration):
+        return GoDuration(wrap_int(a * b.ns))
+    raise _bad("*", a, b)
+
+
+def _fdiv(x: float, y: float) -> float:
+    if y == 0.0:
+        if x == 0.0 or math.isnan(x):
+            return math.nan
+        negative = (x < 0) != (math.copysign(1.0, y) < 0)
+        return -math.inf if negative else math.inf
+    return x / y
+
+
+def div(a: Any, b: Any) -> float:
+    ta = type(a)
+    tb = type(b)
+    if (ta is float or ta is int) and (tb is float or tb is int):
+        return _fdiv(float(a), float(b))
+    raise _bad("/", a, b)
+
+
+def mod(a: Any, b: Any) -> int:
+    if type(a) is int and type(b) is int:
+        if b == 0:
+            raise RtError("runtime error: integer divide by zero")
+        r = abs(a) % abs(b)
+        return -r if a < 0 else r
+    raise _bad("%", a, b)
+
+
+def power(a: Any, b: Any) -> float:
+    ta = type(a)
+    tb = type(b)
+    if (ta is float or ta is int) and (tb is float or tb is int):
+        return go_pow(float(a), float(b))
+    raise _bad("**", a, b)
+
+
+def go_pow(x: float, y: float) -> float:
+    try:
+        return math.pow(x, y)
+    except OverflowError:
+        if x < 0 and y == math.floor(y) and int(y) % 2 == 1:
+            return -math.inf
+        return math.inf
+    except (ValueError, ZeroDivisionError):
+        if x == 0.0 and y < 0:
+            return math.inf
+        return math.nan
+
+
+def negate(a: Any) -> Any:
+    t = type(a)
+    if t is int:
+        return wrap_int(-a)
+    if t is float:
+        return -a
+    if isinstance(a, GoDuration):
+        return GoDuration(wrap_int(-a.ns))
+    raise RtError(f"invalid operation: - {type_name(a)}")
+
+
+def to_int(value: Any) -> int:
+    """runtime.ToInt."""
+    t = type(value)
+    if t is int:
+        return int(value)
+    if t is float:
+        return float_to_int(value)
+    if isinstance(value, int) and t is not bool:
+        return int(value)
+    if isinstance(value, GoDuration):
+        return value.ns
+    raise RtError(f"invalid operation: int({type_name(value)})")
+
+
+def float_to_int(value: float) -> int:
+    if not math.isfinite(value) or not (-9.223372036854776e18 <= value < 9.223372036854776e18):
+        return INT_MIN
+    return int(value)
+
+
+def to_float(value: Any) -> float:
+    t = type(value)
+    if t is float or t is int:
+        return float(value)
+    raise RtError(f"invalid operation: float({type_name(value)})")
+
+
+class BudgetExceeded(OrchctlError):
+    """Internal marker: evaluation ran out of steps or time."""
