@@ -19,6 +19,8 @@ from orchctl.sandbox.messages import Request
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    wbufsize = -1  # headers and body leave in one write (flushed after each request)
+    disable_nagle_algorithm = True
     server_version = "orchctl-sandbox"
     timeout = 60
     server: _Server
@@ -60,6 +62,7 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = False
     block_on_close = True
     allow_reuse_address = True
+    request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], app: App) -> None:
         self.app = app
