@@ -58,3 +58,16 @@ def test_bulk_seed_is_listed(sandbox: Sandbox, http: httpx.Client) -> None:
     resp = http.post("/_sandbox/bulk", json={"workflows": 3, "triggers": 4})
     assert resp.status_code == 200
     assert len(resp.json()["data"]["triggers"]) == 4
+
+
+def test_async_transport(sandbox: Sandbox) -> None:
+    import asyncio
+
+    async def go() -> int:
+        async with httpx.AsyncClient(
+            transport=sandbox.async_transport(), base_url=EMBEDDED_URL
+        ) as http:
+            resp = await http.post("/v2/workflows", json={"stages": NOOP})
+            return resp.status_code
+
+    assert asyncio.run(go()) == 201
