@@ -151,18 +151,20 @@ def _trigger(trigger: Trigger, workflows: dict[str, Workflow]) -> Iterator[Diagn
     if workflow is not None:
         used = workflow_variables(workflow)
         provided = trigger.vars
+        has_vars = "vars" in doc.data
         for name, path in used.items():
             if name in provided:
                 continue
             mark = workflow.origin.mark(path)
             yield problem(
-                ("vars",) if "vars" in doc.data else ("workflow",),
+                ("vars",) if has_vars else ("workflow",),
                 "missing-var",
                 f"workflow '{workflow.name}' uses ${{{name}}} "
                 f"({workflow.origin.file}:{mark.line}:{mark.column}), which this trigger "
                 'does not provide: at run time it becomes "" and the field\'s default applies',
                 did_you_mean(name, [v for v in provided if v not in used])
                 or f"add `{name}: <expression>` to vars",
+                key=has_vars,
             )
         for name in provided:
             if name not in used:

@@ -12,11 +12,12 @@ from collections.abc import Iterator
 from orchctl.definitions.model import Trigger
 from orchctl.definitions.yamlsource import Document, Mark, PathT
 from orchctl.diagnostics import Diagnostic, format_path
+from orchctl.expr import ExprCompileError, compile_expr
+from orchctl.expr.builtins import IMPLS
+from orchctl.validation.hints import did_you_mean
 
 
 def check_expressions(trigger: Trigger) -> Iterator[Diagnostic]:
-    from orchctl.expr import ExprCompileError, compile_expr
-
     doc = trigger.origin.document
     sources: list[tuple[PathT, str]] = []
     if trigger.filter and trigger.filter.strip():
@@ -24,7 +25,7 @@ def check_expressions(trigger: Trigger) -> Iterator[Diagnostic]:
     sources.extend((("vars", name), expr) for name, expr in trigger.vars.items())
     for path, source in sources:
         try:
-            compile_expr(source)
+            program = compile_expr(source)
         except ExprCompileError as exc:
             mark = expression_mark(doc, path, source, exc.line, exc.column)
             yield Diagnostic(
@@ -34,6 +35,24 @@ def check_expressions(trigger: Trigger) -> Iterator[Diagnostic]:
                 severity="error",
                 code="expression",
                 message=f"expression does not compile: {exc.message}",
+                kind="Trigger",
+                name=trigger.name,
+                path=format_path(path),
+            )
+            continue
+        for function in program.unknown_functions:
+            if function == "link":
+                continue
+            start = doc.mark(path)
+            yield Diagnostic(
+                file=doc.file,
+                line=start.line,
+                column=start.column,
+                severity="warning",
+                code="expression-function",
+                message=f"{function}() is not an expr-lang builtin: the server accepts it, "
+                "but evaluating it fails when an event arrives",
+                hint=did_you_mean(function, IMPLS),
                 kind="Trigger",
                 name=trigger.name,
                 path=format_path(path),

@@ -86,11 +86,14 @@ def test_broken_examples_report_every_error_with_its_location(
     code, out, err = orchctl(capsys, "-C", "examples", "validate")
     assert (code, err) == (1, "")
     assert out.splitlines() == [
-        "examples/triggers/credit-wallet-on-payin.yaml:12:1: Trigger 'credit-wallet-on-payin': "
+        "examples/triggers/credit-wallet-on-payin.yaml:10:1: Trigger 'credit-wallet-on-payin': "
         "vars: workflow 'payin-to-wallet' uses ${walletID} "
         "(examples/workflows/payin-to-wallet.yaml:12:15), which this trigger does not provide: "
         'at run time it becomes "" and the field\'s default applies '
         "(add `walletID: <expression>` to vars)",
+        "examples/triggers/credit-wallet-on-payin.yaml:30:41: Trigger 'credit-wallet-on-payin': "
+        "tests[0].expect.vars.walletID: expects var 'walletID', which the trigger does not "
+        "declare (declared: paymentID, amount)",
         "examples/triggers/payout-on-withdrawal.yaml:5:11: Trigger 'payout-on-withdrawal': "
         "workflow: no Workflow named 'wallet-payout' in this repository "
         "(did you mean `wallet-to-payout`?)",
@@ -100,7 +103,7 @@ def test_broken_examples_report_every_error_with_its_location(
         "'refund-after-cooling-off': stages[0].delay.duration: '3d' is not a Go duration: "
         "unknown unit 'd' (use ns, us, ms, s, m, h) (write it like 30s, 15m, 1h30m or 72h; "
         "Go durations have no days)",
-        "4 errors, 0 warnings in 4 files",
+        "5 errors, 0 warnings in 4 files",
     ]
 
 

@@ -57,7 +57,7 @@ def test_missing_and_unused_vars(tmp_path: Path) -> None:
     extra = "vars:\n  walletId: event.a\n  userID: event.b\n  ledger: event.c\n  amount: event.d\n"
     files = {"w.yaml": wf(), "t.yaml": trig(extra=extra)}
     assert diagnose(tmp_path, files) == [
-        "t.yaml:5:1: Trigger 't': vars: workflow 'pay' uses ${walletID} (w.yaml:5:24), which "
+        "t.yaml:5:1: Trigger 't': vars: workflow 'pay' uses ${walletID} (w.yaml:5:29), which "
         'this trigger does not provide: at run time it becomes "" and the field\'s default '
         "applies (did you mean `walletId`?)",
         "t.yaml:6:3: Trigger 't': vars.walletId: warning: var 'walletId' is not used by "
@@ -68,7 +68,7 @@ def test_missing_and_unused_vars(tmp_path: Path) -> None:
 def test_trigger_without_vars_for_a_workflow_that_needs_them(tmp_path: Path) -> None:
     files = {"w.yaml": wf(stages="  - wait_event: {event: '${e}'}\n"), "t.yaml": trig()}
     assert diagnose(tmp_path, files) == [
-        "t.yaml:3:11: Trigger 't': workflow: workflow 'pay' uses ${e} (w.yaml:4:27), which this "
+        "t.yaml:3:11: Trigger 't': workflow: workflow 'pay' uses ${e} (w.yaml:4:25), which this "
         'trigger does not provide: at run time it becomes "" and the field\'s default applies '
         "(add `e: <expression>` to vars)"
     ]
@@ -103,9 +103,9 @@ def test_test_expectations_name_declared_vars(tmp_path: Path) -> None:
     )
     files = {"w.yaml": wf(stages="  - wait_event: {event: '${x}'}\n"), "t.yaml": trig(extra=extra)}
     assert diagnose(tmp_path, files) == [
-        "t.yaml:9:41: Trigger 't': tests[0].expect.vars.y: expects var 'y', which the trigger "
+        "t.yaml:9:42: Trigger 't': tests[0].expect.vars.y: expects var 'y', which the trigger "
         "does not declare (declared: x)",
-        "t.yaml:10:9: Trigger 't': tests[1].name: another test is named 'a'",
+        "t.yaml:10:11: Trigger 't': tests[1].name: another test is named 'a'",
         "t.yaml:12:28: Trigger 't': tests[1].expect.vars: vars are only evaluated when the "
         "filter matches; with `match: false` there are none to check",
     ]

@@ -1,0 +1,409 @@
+"""The planner: a pure function of (desired definitions, live state, options) -> Plan.
+
+Rules (DESIGN §3-4):
+- A live object belongs to a definition by name (`<namespace>/<name>` or `<name>`).
+- Workflows and triggers are immutable: a changed definition is replaced. Workflows are
+  replaced create-before-destroy; triggers follow their `swap`.
+- A replaced or created workflow gets a new id, so every trigger starting it is replaced.
+- Of several live copies of one definition, one that matches is kept (the one live
+  triggers point at, then the oldest); the others are removed as duplicates.
+- Objects in the namespace without a definition are orphans: deleted only with `prune`.
+  Without a namespace, objects that match no definition are unmanaged and never touched.
+- A trigger orchctl does not manage, pointing at a workflow this plan replaces or deletes,
+  blocks the plan (it would be left dangling, still firing) unless `force`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from orchctl.api.models import LiveState
+from orchctl.api.models import Trigger as LiveTrigger
+from orchctl.api.models import Workflow as LiveWorkflow
+from orchctl.errors import OrchctlError
+from orchctl.plan.compare import digest, field_changes, same, trigger_body, workflow_body
+from orchctl.plan.identity import Namer
+from orchctl.plan.model import Action, Change, FieldChange, Finding, Kind, Plan
+
+
+class PlanError(OrchctlError):
+    """The plan cannot be made as asked."""
+
+
+@dataclass(frozen=True)
+class DesiredWorkflow:
+    name: str
+    stages: Sequence[Any]
+
+
+@dataclass(frozen=True)
+class DesiredTrigger:
+    name: str
+    workflow: str
+    event: str
+    filter: str | None = None
+    vars: dict[str, str] = field(default_factory=dict)
+    version: str | None = None
+    swap: str = "delete-first"
+
+
+@dataclass(frozen=True)
+class Desired:
+    workflows: tuple[DesiredWorkflow, ...] = ()
+    triggers: tuple[DesiredTrigger, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    environment: str = "local"
+    namespace: str | None = None
+    prune: bool = False
+    force: bool = False
+    allow_empty: bool = False
+
+
+@dataclass
+class _WorkflowOutcome:
+    kept_id: str | None = None  # the live id triggers should point at (None: created/replaced)
+    doomed: set[str] = field(default_factory=set)  # live ids this plan deletes
+    verb: str = ""  # "replaced" / "created" when triggers must follow
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+T = TypeVar("T", LiveWorkflow, LiveTrigger)
+
+
+def make_plan(desired: Desired, live: LiveState, options: PlanOptions) -> Plan:
+    namer = Namer(options.namespace)
+    live_workflows = {w.id: w for w in live.workflows}
+    referenced = Counter(t.workflow_id for t in live.triggers)
+    wf_groups, wf_outside = _group(live.workflows, namer, {w.name for w in desired.workflows})
+    tr_groups, tr_outside = _group(live.triggers, namer, {t.name for t in desired.triggers})
+    changes: list[Change] = []
+    findings: list[Finding] = []
+    fingerprints: dict[str, str] = {}
+    outcomes: dict[str, _WorkflowOutcome] = {}
+
+    def remember(obj: LiveWorkflow | LiveTrigger) -> None:
+        fingerprints[obj.id] = fingerprint(obj)
+
+    # -- workflows ------------------------------------------------------------------------
+    for wanted in sorted(desired.workflows, key=lambda w: w.name):
+        after = workflow_body(wanted.stages)
+        stack_name = namer.stack_name(wanted.name)
+        candidates = wf_groups.pop(wanted.name, [])
+        for candidate in candidates:
+            remember(candidate)
+        outcome = outcomes[wanted.name] = _WorkflowOutcome()
+        matching = [c for c in candidates if same(workflow_body(c.config.stages), after)]
+        if matching:
+            keep = min(matching, key=lambda c: (-referenced[c.id], _created(c), c.id))
+            outcome.kept_id = keep.id
+            changes.append(
+                Change(
+                    "Workflow", wanted.name, Action.NOOP, stack_name=stack_name, live_ids=(keep.id,)
+                )
+            )
+            for extra in candidates:
+                if extra is keep:
+                    continue
+                outcome.doomed.add(extra.id)
+                changes.append(_duplicate("Workflow", wanted.name, stack_name, extra.id, keep.id))
+            continue
+        if candidates:
+            base = min(
+                candidates, key=lambda c: (-referenced[c.id], -_created(c).timestamp(), c.id)
+            )
+            before = workflow_body(base.config.stages)
+            diff = field_changes(before, after)
+            reasons = _reasons(diff)
+            if len(candidates) > 1:
+                reasons += (f"{len(candidates)} live copies, all replaced",)
+            outcome.doomed.update(c.id for c in candidates)
+            outcome.verb = "replaced"
+            changes.append(
+                Change(
+                    "Workflow",
+                    wanted.name,
+                    Action.REPLACE_CREATE_FIRST,
+                    reasons,
+                    stack_name=stack_name,
+                    before=before,
+                    after=after,
+                    live_ids=tuple(sorted(c.id for c in candidates)),
+                    diff=diff,
+                )
+            )
+        else:
+            outcome.verb = "created"
+            changes.append(
+                Change(
+                    "Workflow",
+                    wanted.name,
+                    Action.CREATE,
+                    ("not on the stack",),
+                    stack_name=stack_name,
+                    after=after,
+                )
+            )
+
+    # -- triggers -------------------------------------------------------------------------
+    for wanted_trigger in sorted(desired.triggers, key=lambda t: t.name):
+        changes.extend(
+            _plan_trigger(
+                wanted_trigger,
+                tr_groups.pop(wanted_trigger.name, []),
+                outcomes,
+                live_workflows,
+                namer,
+                remember,
+            )
+        )
+
+    # -- objects without a definition -----------------------------------------------------
+    prunable = bool(options.namespace) and options.prune
+    for kind, groups in (("Workflow", wf_groups), ("Trigger", tr_groups)):
+        for name in sorted(groups):
+            group: list[Any] = groups[name]
+            for obj in group:
+                remember(obj)
+            if prunable:
+                ids = tuple(sorted(o.id for o in group))
+                changes.append(
+                    Change(
+                        kind,  # type: ignore[arg-type]
+                        name,
+                        Action.DELETE,
+                        ("not in the repository (prune)",),
+                        stack_name=namer.stack_name(name),
+                        before=_body(group[0]),
+                        live_ids=ids,
+                    )
+                )
+                if kind == "Workflow":
+                    outcomes.setdefault(name, _WorkflowOutcome()).doomed.update(ids)
+            else:
+                for obj in group:
+                    findings.append(
+                        Finding(
+                            kind,  # type: ignore[arg-type]
+                            obj.name,
+                            obj.id,
+                            "orphan",
+                            f"in namespace '{options.namespace}' but not in the repository "
+                            "(deleted only with --prune)",
+                        )
+                    )
+
+    deleted = {i for c in changes if c.action is not Action.NOOP for i in c.live_ids}
+    nothing_desired = not desired.workflows and not desired.triggers
+    if prunable and nothing_desired and deleted and not options.allow_empty:
+        raise PlanError(
+            f"the repository defines nothing, so pruning would delete all {len(deleted)} "
+            f"managed objects in namespace '{options.namespace}'",
+            hint="pass --allow-empty if that is really what you want",
+        )
+
+    # -- what the plan leaves behind ------------------------------------------------------
+    doomed_workflows = {i for o in outcomes.values() for i in o.doomed}
+    for obj in sorted(wf_outside, key=lambda w: (w.name, w.id)):
+        findings.append(
+            Finding("Workflow", obj.name, obj.id, "unmanaged", "not managed by orchctl")
+        )
+    unmanaged_triggers = {t.id for t in tr_outside}
+    for trigger in sorted(
+        tr_outside + _unpruned_orphans(findings, live), key=lambda t: (t.name, t.id)
+    ):
+        if trigger.id in deleted:
+            continue
+        if trigger.workflow_id in doomed_workflows:
+            remember(trigger)
+            target = live_workflows.get(trigger.workflow_id)
+            shown = target.name if target is not None else trigger.workflow_id
+            message = (
+                f"starts workflow '{shown}' ({trigger.workflow_id}), which this plan deletes: "
+                "the trigger would be left dangling, still firing"
+            )
+            findings.append(
+                Finding(
+                    "Trigger",
+                    trigger.name,
+                    trigger.id,
+                    "unmanaged" if options.force else "blocked",
+                    message + (" (--force)" if options.force else ""),
+                )
+            )
+        elif trigger.workflow_id not in live_workflows:
+            findings.append(
+                Finding(
+                    "Trigger",
+                    trigger.name,
+                    trigger.id,
+                    "dangling",
+                    f"its workflow {trigger.workflow_id} is missing or deleted; it still fires",
+                )
+            )
+        elif trigger.id in unmanaged_triggers:
+            findings.append(
+                Finding("Trigger", trigger.name, trigger.id, "unmanaged", "not managed by orchctl")
+            )
+
+    return Plan(
+        environment=options.environment,
+        namespace=options.namespace,
+        changes=tuple(sorted(changes, key=change_order)),
+        findings=tuple(sorted(findings, key=lambda f: (f.category, f.kind, f.name, f.id))),
+        fingerprints=dict(sorted(fingerprints.items())),
+        options={
+            "prune": options.prune,
+            "force": options.force,
+            "allow_empty": options.allow_empty,
+        },
+    )
+
+
+def _plan_trigger(
+    wanted: DesiredTrigger,
+    candidates: list[LiveTrigger],
+    outcomes: dict[str, _WorkflowOutcome],
+    live_workflows: dict[str, LiveWorkflow],
+    namer: Namer,
+    remember: Any,
+) -> list[Change]:
+    after = trigger_body(wanted.event, wanted.filter, wanted.vars, wanted.version)
+    stack_name = namer.stack_name(wanted.name)
+    outcome = outcomes.get(wanted.workflow, _WorkflowOutcome(verb="missing"))
+    target = outcome.kept_id
+    for candidate in candidates:
+        remember(candidate)
+    matching = [
+        c
+        for c in candidates
+        if target is not None and c.workflow_id == target and same(_body(c), after)
+    ]
+    if matching:
+        keep = min(matching, key=lambda c: (_created(c), c.id))
+        out = [
+            Change(
+                "Trigger",
+                wanted.name,
+                Action.NOOP,
+                stack_name=stack_name,
+                live_ids=(keep.id,),
+                workflow=wanted.workflow,
+            )
+        ]
+        for extra in candidates:
+            if extra is not keep:
+                out.append(_duplicate("Trigger", wanted.name, stack_name, extra.id, keep.id))
+        return out
+    if not candidates:
+        return [
+            Change(
+                "Trigger",
+                wanted.name,
+                Action.CREATE,
+                ("not on the stack",),
+                stack_name=stack_name,
+                after=after,
+                workflow=wanted.workflow,
+            )
+        ]
+    base = min(candidates, key=lambda c: (c.workflow_id != target, -_created(c).timestamp(), c.id))
+    before = _body(base)
+    diff = field_changes(before, after)
+    reasons = _reasons(diff)
+    if outcome.verb in ("replaced", "created"):
+        reasons += (f"workflow {wanted.workflow} {outcome.verb}",)
+    elif base.workflow_id not in live_workflows:
+        reasons += (f"its workflow {base.workflow_id} is missing or deleted (dangling)",)
+    elif base.workflow_id != target:
+        reasons += (f"starts another copy of workflow {wanted.workflow} ({base.workflow_id})",)
+    if len(candidates) > 1:
+        reasons += (f"{len(candidates)} live copies, all replaced",)
+    action = (
+        Action.REPLACE_CREATE_FIRST
+        if wanted.swap == "create-first"
+        else Action.REPLACE_DELETE_FIRST
+    )
+    return [
+        Change(
+            "Trigger",
+            wanted.name,
+            action,
+            reasons,
+            before=before,
+            after=after,
+            live_ids=tuple(sorted(c.id for c in candidates)),
+            diff=diff,
+            swap=wanted.swap,
+            stack_name=stack_name,
+            workflow=wanted.workflow,
+        )
+    ]
+
+
+def _group(
+    objects: Iterable[T], namer: Namer, defined: set[str]
+) -> tuple[dict[str, list[T]], list[T]]:
+    """Live objects by definition name, and those outside (unmanaged). Without a namespace
+    only names of definitions are managed; with one, everything inside it is."""
+    groups: dict[str, list[T]] = defaultdict(list)
+    outside: list[T] = []
+    for obj in objects:
+        plain = namer.plain_name(obj.name)
+        if plain is None or (namer.namespace is None and plain not in defined):
+            outside.append(obj)
+        else:
+            groups[plain].append(obj)
+    return groups, outside
+
+
+def _unpruned_orphans(findings: list[Finding], live: LiveState) -> list[LiveTrigger]:
+    orphan_ids = {f.id for f in findings if f.category == "orphan" and f.kind == "Trigger"}
+    return [t for t in live.triggers if t.id in orphan_ids]
+
+
+def _duplicate(kind: Kind, name: str, stack_name: str, extra: str, keep: str) -> Change:
+    return Change(
+        kind,
+        name,
+        Action.REMOVE_DUPLICATE,
+        (f"extra live copy (keeping {keep})",),
+        stack_name=stack_name,
+        live_ids=(extra,),
+    )
+
+
+def _reasons(diff: tuple[FieldChange, ...]) -> tuple[str, ...]:
+    return tuple(f"{c.path} {c.change}" for c in diff)
+
+
+def _created(obj: LiveWorkflow | LiveTrigger) -> datetime:
+    return obj.created_at or _EPOCH
+
+
+def _body(obj: LiveWorkflow | LiveTrigger) -> dict[str, Any]:
+    if isinstance(obj, LiveWorkflow):
+        return workflow_body(obj.config.stages)
+    return trigger_body(obj.event, obj.filter, obj.vars, obj.version)
+
+
+def fingerprint(obj: LiveWorkflow | LiveTrigger) -> str:
+    """A digest of what a live object is: its name, body, and (triggers) its workflow."""
+    body = {"name": obj.name, **_body(obj)}
+    if isinstance(obj, LiveTrigger):
+        body["workflowID"] = obj.workflow_id
+    return digest(body)
+
+
+_ACTION_ORDER = {a: i for i, a in enumerate(Action)}
+
+
+def change_order(change: Change) -> tuple[int, str, int]:
+    """Display order: workflows, then triggers; by name; creates before deletes."""
+    return (0 if change.kind == "Workflow" else 1, change.name, _ACTION_ORDER[change.action])
