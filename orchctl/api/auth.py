@@ -156,9 +156,11 @@ def credential_names(c: Credentials) -> str:
     return f"{c.client_id_env}/{c.client_secret_env}"
 
 
-def authenticator_for(credentials: Credentials, fetch: TokenFetcher) -> Authenticator:
+def authenticator_for(
+    credentials: Credentials, fetch: TokenFetcher, *, clock: Callable[[], float] = time.monotonic
+) -> Authenticator:
     if credentials.kind == "client_credentials":
-        return ClientCredentials(credentials, fetch)
+        return ClientCredentials(credentials, fetch, clock=clock)
     if credentials.kind == "token":
         assert credentials.token is not None
         return StaticToken(credentials.token, credentials)

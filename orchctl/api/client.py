@@ -219,7 +219,7 @@ class OrchestrationClient:
         """TestTrigger (v2 only): evaluate the trigger's filter and vars on ``event``
         (the raw event payload). No side effect, so retried like a read."""
         self._require_v2("test trigger")
-        path = self._prefix() + api_path("v2", "/triggers/{}/test", trigger_id)
+        path = api_path("v2", "/triggers/{}/test", trigger_id)
         body = self._send("POST", path, Kind.READ, json=dict(event), ok=(200,))
         return TriggerTestResult.from_json(_data(body, "test trigger"))
 
@@ -398,10 +398,11 @@ class OrchestrationClient:
         return "bare"
 
     def _path(self, template: str, *ids: str | int) -> str:
-        return self._prefix() + api_path(self.api_version, template, *ids)
+        """The versioned path (``/v2/...`` or ``/...``); ``_send`` adds the prefix."""
+        return api_path(self.api_version, template, *ids)
 
     def _get(self, versioned_path: str, params: Mapping[str, str] | None = None) -> Any:
-        return self._send("GET", self._prefix() + versioned_path, Kind.READ, params=params)
+        return self._send("GET", versioned_path, Kind.READ, params=params)
 
     def _getter(self, versioned_path: str) -> Callable[[Mapping[str, str]], Any]:
         return lambda params: self._get(versioned_path, params)
@@ -425,12 +426,14 @@ class OrchestrationClient:
         params: Mapping[str, str] | None = None,
         ok: tuple[int, ...] = (200, 201),
     ) -> Any:
+        path = self._prefix() + path
         response = self._session.request(method, path, kind=kind, json=json, params=params, ok=ok)
         if response.status_code == 204 or not response.content:
             return None
         return decode_json(response, method, path)
 
     def _delete(self, path: str) -> None:
+        path = self._prefix() + path
         self._session.request(
             "DELETE", path, kind=Kind.IDEMPOTENT, ok=(200, 204), gone_is_done=True
         )

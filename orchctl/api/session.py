@@ -63,7 +63,9 @@ class Session:
             follow_redirects=False,
             headers={"User-Agent": "orchctl", "Accept": "application/json"},
         )
-        self.auth: Authenticator = authenticator_for(config.credentials, self._fetch_token)
+        self.auth: Authenticator = authenticator_for(
+            config.credentials, self._fetch_token, clock=clock
+        )
 
     def close(self) -> None:
         self._http.close()
