@@ -773,10 +773,53 @@ def _uniq(args: list[Any]) -> GoList:
     if not isinstance(args[0], list | tuple):
         raise RtError(f"cannot uniq {kind_name(args[0])}")
     out = GoList()
+    seen: set[tuple[Any, ...]] = set()
+    others: list[Any] = []
     for item in elems(args[0]):
-        if not any(equal(item, seen) for seen in out):
-            out.append(item)
+        key = _uniq_key(item)
+        if key is None:
+            if any(equal(item, other) for other in others):
+                continue
+            if len(others) > 1_000:
+                raise RtError("memory budget exceeded")
+            others.append(item)
+        elif key in seen:
+            continue
+        else:
+            seen.add(key)
+        out.append(item)
     return out
+
+
+def _uniq_key(item: Any, depth: int = 0) -> tuple[Any, ...] | None:
+    """A hashable key such that equal() values get equal keys (None: not keyable)."""
+    t = type(item)
+    if item is None:
+        return ("nil",)
+    if t is bool:
+        return ("bool", item)
+    if t is int or t is float:
+        return ("num", item)
+    if t is str:
+        return ("str", item)
+    if depth > 50:
+        return None
+    if isinstance(item, list | tuple):
+        keys = [_uniq_key(norm(x), depth + 1) for x in item]
+        return None if any(k is None for k in keys) else ("list", tuple(keys))
+    if isinstance(item, dict):
+        pairs = []
+        for k, v in item.items():
+            value_key = _uniq_key(norm(v), depth + 1)
+            if value_key is None or not isinstance(k, str):
+                return None
+            pairs.append((k, value_key))
+        return ("map", tuple(sorted(pairs)))
+    if isinstance(item, GoTime):
+        return ("time", item.total_ns())
+    if isinstance(item, GoDuration):
+        return ("dur", item.ns)
+    return None
 
 
 @builtin("concat")
@@ -793,12 +836,12 @@ def _concat(args: list[Any]) -> GoList:
     return out
 
 
-def _flatten(items: list[Any], out: GoList, depth: int) -> None:
+def _flatten(items: list[Any] | tuple[Any, ...], out: GoList, depth: int) -> None:
     if depth > 200:
         raise RtError("value nested too deeply")
     for item in elems(items):
         if isinstance(item, list | tuple):
-            _flatten(list(item) if isinstance(item, tuple) else item, out, depth + 1)
+            _flatten(item, out, depth + 1)
         else:
             out.append(item)
             if len(out) > MAX_ITEMS:
@@ -811,7 +854,7 @@ def _flatten_builtin(args: list[Any]) -> GoList:
     if not isinstance(args[0], list | tuple):
         raise RtError(f"cannot flatten {kind_name(args[0])}")
     out = GoList()
-    _flatten(list(args[0]), out, 0)
+    _flatten(args[0], out, 0)
     return out
 
 

@@ -42,6 +42,7 @@ from orchctl.expr.values import (
 )
 
 MAX_STEPS = 5_000_000
+_SIZED = (GoList, str, GoMap, GoAnyMap)
 TIMEOUT_SECONDS = 2.0
 
 Fn = Callable[["Ctx"], Any]
@@ -233,6 +234,19 @@ class Compiler:
             "in": in_op,
         }
         fn = binary[op]
+        if op == "..":
+
+            def range_(c: Ctx) -> Any:
+                try:
+                    result = make_range(left(c), right(c))
+                    _spend(c, (len(result) >> 1) + 1, 0)
+                    return result
+                except RtError as e:
+                    if e.loc is None:
+                        e.loc = loc
+                    raise
+
+            return range_
 
         def arith(c: Ctx) -> Any:
             try:
@@ -541,7 +555,10 @@ class Compiler:
         def call_builtin(c: Ctx) -> Any:
             values = [a(c) for a in args]
             try:
-                return impl(values)
+                result = impl(values)
+                if result.__class__ in _SIZED and len(result) > 64:
+                    _spend(c, len(result) >> 2, 0)
+                return result
             except RtError as e:
                 if e.loc is None:
                     e.loc = loc

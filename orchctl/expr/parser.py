@@ -23,8 +23,8 @@ from orchctl.expr.lexer import (
 )
 
 MAX_SOURCE_LENGTH = 64 * 1024
-MAX_NESTING = 200
-MAX_AST_DEPTH = 300
+MAX_NESTING = 100
+MAX_AST_DEPTH = 150
 MAX_NODES = 10_000
 
 _EXPR = 1

@@ -11,7 +11,7 @@ the environment (decoded JSON/YAML), where every number is a float64 in Go: inte
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, cast
 
 from orchctl.errors import OrchctlError
 from orchctl.expr.errors import RtError
@@ -63,7 +63,7 @@ def norm(value: Any) -> Any:
 def elems(coll: Any) -> list[Any]:
     """The elements of a list, normalized when the list is foreign."""
     if type(coll) is GoList:
-        return coll
+        return cast(list[Any], coll)
     return [float(x) if type(x) is int else x for x in coll]
 
 
