@@ -41,7 +41,8 @@ def test_literal_ints_stay_ints() -> None:
 
 
 def test_division_and_modulo() -> None:
-    assert run("4 / 2") == 2.0 and type(run("4 / 2")) is float
+    assert run("4 / 2") == 2.0
+    assert type(run("4 / 2")) is float
     assert run("7 % 3") == 1
     assert run("-7 % 3") == -1  # Go truncates toward zero
     assert run("1 / 0") == math.inf
