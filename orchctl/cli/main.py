@@ -19,6 +19,8 @@ from orchctl.errors import OrchctlError
 COMMANDS: dict[str, str] = {
     "init": "orchctl.cli.init:init",
     "validate": "orchctl.cli.validate:validate",
+    "plan": "orchctl.cli.plan:plan",
+    "drift": "orchctl.cli.drift:drift",
     "sandbox": "orchctl.cli.sandbox:sandbox",
 }
 
@@ -57,7 +59,9 @@ class LazyGroup(click.Group):
 @click.option("-v", "--verbose", count=True, help="More detail (repeat for more).")
 @click.version_option(__version__, "--version", prog_name="orchctl")
 @click.pass_context
-def cli(ctx: click.Context, directory: str, env_name: str | None, no_color: bool, verbose: int) -> None:
+def cli(
+    ctx: click.Context, directory: str, env_name: str | None, no_color: bool, verbose: int
+) -> None:
     """Workflow-as-code for Formance Orchestration (Flows)."""
     color = None if not no_color and not os.environ.get("NO_COLOR") else False
     ctx.color = color

@@ -107,3 +107,18 @@ def _render(value: Any) -> str:
     if value is None:
         return ""
     return str(value)
+
+
+def sensitive_values(env: Environment, environ: Mapping[str, str]) -> list[str]:
+    """Values of the parameters marked `sensitive`, to be masked in every output."""
+    values = []
+    for name, param in env.params.items():
+        if not param.sensitive:
+            continue
+        try:
+            value = resolve_param(env, name, environ)
+        except KeyError:
+            continue
+        if value is not None and str(value):
+            values.append(str(value))
+    return values

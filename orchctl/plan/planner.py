@@ -256,7 +256,7 @@ def make_plan(desired: Desired, live: LiveState, options: PlanOptions) -> Plan:
         environment=options.environment,
         namespace=options.namespace,
         changes=tuple(sorted(changes, key=change_order)),
-        findings=tuple(sorted(findings, key=lambda f: (f.category, f.kind, f.name, f.id))),
+        findings=tuple(sorted(findings, key=finding_order)),
         fingerprints=dict(sorted(fingerprints.items())),
         options={
             "prune": options.prune,
@@ -401,9 +401,28 @@ def fingerprint(obj: LiveWorkflow | LiveTrigger) -> str:
     return digest(body)
 
 
-_ACTION_ORDER = {a: i for i, a in enumerate(Action)}
+_ACTION_ORDER = {
+    action: index
+    for index, action in enumerate(
+        (
+            Action.CREATE,
+            Action.REPLACE_CREATE_FIRST,
+            Action.REPLACE_DELETE_FIRST,
+            Action.NOOP,
+            Action.REMOVE_DUPLICATE,
+            Action.DELETE,
+        )
+    )
+}
+_CATEGORY_ORDER = {"blocked": 0, "dangling": 1, "orphan": 2, "unmanaged": 3}
 
 
-def change_order(change: Change) -> tuple[int, str, int]:
-    """Display order: workflows, then triggers; by name; creates before deletes."""
-    return (0 if change.kind == "Workflow" else 1, change.name, _ACTION_ORDER[change.action])
+def change_order(change: Change) -> tuple[int, str, int, tuple[str, ...]]:
+    """Display order: workflows, then triggers; by name; what stays before what goes."""
+    kind = 0 if change.kind == "Workflow" else 1
+    return (kind, change.name, _ACTION_ORDER[change.action], change.live_ids)
+
+
+def finding_order(finding: Finding) -> tuple[int, int, str, str]:
+    kind = 0 if finding.kind == "Workflow" else 1
+    return (_CATEGORY_ORDER[finding.category], kind, finding.name, finding.id)

@@ -1,0 +1,69 @@
+"""Pieces shared by the commands that talk to a stack."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from orchctl.cli.context import GlobalOptions
+from orchctl.definitions.loader import LoadedProject, load_project
+from orchctl.diagnostics import sort_diagnostics, summary_line
+from orchctl.errors import OrchctlError
+from orchctl.stack import StackOptions
+from orchctl.validation.checks import check_project
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def stack_options(command: F) -> F:
+    """--ca-bundle, --insecure, --parallelism."""
+    command = click.option(
+        "--parallelism",
+        type=click.IntRange(1, 64),
+        default=None,
+        help="Calls in flight at once (default 8, or the environment's `parallelism`).",
+    )(command)
+    command = click.option(
+        "--insecure",
+        is_flag=True,
+        default=None,
+        help="Skip TLS certificate verification (warned about on every run).",
+    )(command)
+    command = click.option(
+        "--ca-bundle",
+        type=click.Path(dir_okay=False, exists=True),
+        default=None,
+        help="PEM file of certificate authorities to trust.",
+    )(command)
+    return command
+
+
+def to_stack_options(
+    ca_bundle: str | None, insecure: bool | None, parallelism: int | None
+) -> StackOptions:
+    return StackOptions(ca_bundle=ca_bundle, insecure=insecure or None, parallelism=parallelism)
+
+
+def warn(message: str) -> None:
+    click.echo(click.style("warning: ", fg="yellow") + message, err=True)
+
+
+def load_valid_project(opts: GlobalOptions) -> LoadedProject:
+    """Load and validate; invalid definitions stop the command with their diagnostics."""
+    project = load_project(opts.directory, opts.env_name)
+    diagnostics = sort_diagnostics(check_project(project))
+    errors = [d for d in diagnostics if d.severity == "error"]
+    if errors:
+        for diagnostic in errors:
+            click.echo(diagnostic.render(), err=True)
+        raise OrchctlError(
+            f"the definitions are invalid ({summary_line(diagnostics)}); nothing was read "
+            "from or written to the stack",
+            hint="run `orchctl validate` for the details",
+        )
+    if diagnostics and opts.verbose:
+        for diagnostic in diagnostics:
+            click.echo(diagnostic.render(), err=True)
+    return project

@@ -1,0 +1,73 @@
+"""`orchctl drift`: is the stack what the repository says? Read-only."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from orchctl.cli.common import load_valid_project, stack_options, to_stack_options, warn
+from orchctl.cli.context import GlobalOptions
+from orchctl.definitions.params import sensitive_values
+from orchctl.drift.render import render_drift_json, render_drift_markdown, render_drift_text
+from orchctl.drift.report import drift_from_plan
+from orchctl.plan.desired import desired_from_project
+from orchctl.plan.planner import PlanOptions, make_plan
+from orchctl.render.redact import make_redactor
+from orchctl.stack import open_stack
+
+
+@click.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option("--show-unmanaged", is_flag=True, help="Also list objects orchctl does not manage.")
+@stack_options
+@click.pass_obj
+def drift(
+    opts: GlobalOptions,
+    output: str,
+    show_unmanaged: bool,
+    ca_bundle: str | None,
+    insecure: bool | None,
+    parallelism: int | None,
+) -> int:
+    """Compare the stack with the repository without changing anything.
+
+    Reports missing, changed, duplicated, dangling and orphaned objects (and, with
+    --show-unmanaged, unmanaged ones). Exit status: 0 in sync, 2 drift, 1 error.
+    """
+    project = load_valid_project(opts)
+    redact = make_redactor(sensitive_values(project.environment, os.environ))
+    options = PlanOptions(
+        environment=project.environment.name,
+        namespace=project.config.namespace,
+        allow_empty=True,  # drift never deletes; an empty repository just reports orphans
+    )
+    with open_stack(
+        project.config.root,
+        project.environment,
+        to_stack_options(ca_bundle, insecure, parallelism),
+        warn=warn,
+    ) as (client, target):
+        if output == "text":
+            click.echo(f"Reading {target.describe()}...", err=True)
+        live = client.list_all()
+    report = drift_from_plan(
+        make_plan(desired_from_project(project), live, options), show_unmanaged=show_unmanaged
+    )
+    if output == "json":
+        click.echo(render_drift_json(report, redact=redact))
+    elif output == "markdown":
+        click.echo(render_drift_markdown(report, redact=redact))
+    else:
+        click.echo(
+            render_drift_text(report, color=opts.color is not False, redact=redact),
+            color=opts.color,
+        )
+    return 0 if report.in_sync else 2

@@ -1,0 +1,133 @@
+"""`orchctl plan`: what would change on the stack, shown so a reviewer trusts it."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from orchctl.cli.common import load_valid_project, stack_options, to_stack_options, warn
+from orchctl.cli.context import GlobalOptions
+from orchctl.definitions.params import sensitive_values
+from orchctl.errors import OrchctlError
+from orchctl.plan.desired import desired_from_project
+from orchctl.plan.planfile import save_plan
+from orchctl.plan.planner import PlanOptions, make_plan
+from orchctl.render.json import render_json
+from orchctl.render.markdown import render_markdown
+from orchctl.render.redact import make_redactor
+from orchctl.render.text import render_text
+from orchctl.stack import open_stack
+
+
+@click.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="Output format (markdown: for PR comments and $GITHUB_STEP_SUMMARY).",
+)
+@click.option("--out", "out_file", type=click.Path(dir_okay=False), help="Save the plan to FILE.")
+@click.option(
+    "--detailed-exitcode",
+    is_flag=True,
+    help="Exit 0 when nothing changes, 2 when something does, 1 on error.",
+)
+@click.option(
+    "--prune/--no-prune",
+    default=None,
+    help="Delete managed objects no longer in the repository (needs a namespace). "
+    "Default: `prune` in orchctl.yaml.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Go on although triggers orchctl does not manage would be left dangling.",
+)
+@click.option(
+    "--allow-empty", is_flag=True, help="Allow pruning everything when the repository is empty."
+)
+@click.option("--show-unmanaged", is_flag=True, help="Also list objects orchctl does not manage.")
+@stack_options
+@click.pass_obj
+def plan(
+    opts: GlobalOptions,
+    output: str,
+    out_file: str | None,
+    detailed_exitcode: bool,
+    prune: bool | None,
+    force: bool,
+    allow_empty: bool,
+    show_unmanaged: bool,
+    ca_bundle: str | None,
+    insecure: bool | None,
+    parallelism: int | None,
+) -> int:
+    """Validate, read the live state, and show what `apply` would change.
+
+    Exit status: 0 (or, with --detailed-exitcode, 0 no changes / 2 changes), 1 error.
+    """
+    project = load_valid_project(opts)
+    config = project.config
+    do_prune = config.prune if prune is None else prune
+    if do_prune and not config.namespace:
+        raise OrchctlError(
+            "--prune needs a namespace: without one orchctl cannot tell its objects apart",
+            hint="set `namespace:` in orchctl.yaml",
+        )
+    desired = desired_from_project(project)
+    redact = make_redactor(sensitive_values(project.environment, os.environ))
+    options = PlanOptions(
+        environment=project.environment.name,
+        namespace=config.namespace,
+        prune=do_prune,
+        force=force,
+        allow_empty=allow_empty,
+    )
+    with open_stack(
+        config.root,
+        project.environment,
+        to_stack_options(ca_bundle, insecure, parallelism),
+        warn=warn,
+    ) as (client, target):
+        if output == "text":
+            click.echo(f"Reading {target.describe()}...", err=True)
+        live = client.list_all()
+    result = make_plan(desired, live, options)
+
+    if output == "json":
+        click.echo(render_json(result, redact=redact))
+    elif output == "markdown":
+        hint = f"the saved plan `{out_file}`" if out_file else None
+        click.echo(render_markdown(result, redact=redact, full_plan_hint=hint))
+    else:
+        click.echo(
+            render_text(
+                result,
+                color=bool(opts.color is not False and _tty()),
+                show_unmanaged=show_unmanaged,
+                redact=redact,
+            ),
+            color=opts.color,
+        )
+
+    if result.blocked:
+        raise OrchctlError(
+            f"the plan is blocked: {len(result.blocked)} trigger(s) orchctl does not manage "
+            "would be left dangling",
+            hint="delete or adopt those triggers, or pass --force",
+        )
+    if out_file:
+        save_plan(out_file, result, desired, target=target.describe(), redact=redact)
+        click.echo(
+            f"Saved the plan to {out_file}: apply it with `orchctl apply {out_file}`.", err=True
+        )
+    if detailed_exitcode and result.has_changes:
+        return 2
+    return 0
+
+
+def _tty() -> bool:
+    return click.get_text_stream("stdout").isatty()

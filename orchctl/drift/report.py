@@ -1,0 +1,99 @@
+"""Drift as plain data, derived from a plan of the repository against the live state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from orchctl.plan.model import Action, Plan
+
+Category = Literal["missing", "changed", "duplicated", "dangling", "orphaned", "unmanaged"]
+CATEGORIES: tuple[Category, ...] = (
+    "missing",
+    "changed",
+    "duplicated",
+    "dangling",
+    "orphaned",
+    "unmanaged",
+)
+
+
+@dataclass(frozen=True)
+class DriftItem:
+    category: Category
+    kind: str
+    name: str
+    ids: tuple[str, ...]
+    detail: str
+
+
+@dataclass(frozen=True)
+class DriftReport:
+    environment: str
+    namespace: str | None
+    items: tuple[DriftItem, ...]
+    in_sync_counts: tuple[int, int]  # workflows, triggers that match
+
+    @property
+    def drifted(self) -> tuple[DriftItem, ...]:
+        return tuple(i for i in self.items if i.category != "unmanaged")
+
+    @property
+    def in_sync(self) -> bool:
+        return not self.drifted
+
+    def count(self) -> dict[str, int]:
+        return {c: sum(1 for i in self.items if i.category == c) for c in CATEGORIES}
+
+
+def drift_from_plan(plan: Plan, *, show_unmanaged: bool = False) -> DriftReport:
+    items: list[DriftItem] = []
+    for change in plan.changes:
+        if change.action is Action.CREATE:
+            items.append(DriftItem("missing", change.kind, change.name, (), "not on the stack"))
+        elif change.action.is_replace:
+            category: Category = (
+                "dangling" if any("dangling" in r for r in change.reasons) else "changed"
+            )
+            items.append(
+                DriftItem(
+                    category, change.kind, change.name, change.live_ids, "; ".join(change.reasons)
+                )
+            )
+        elif change.action is Action.REMOVE_DUPLICATE:
+            items.append(
+                DriftItem(
+                    "duplicated", change.kind, change.name, change.live_ids, change.reasons[0]
+                )
+            )
+        elif change.action is Action.DELETE:  # only planned with prune
+            items.append(
+                DriftItem(
+                    "orphaned", change.kind, change.name, change.live_ids, "not in the repository"
+                )
+            )
+    for finding in plan.findings:
+        if finding.category == "dangling":
+            items.append(
+                DriftItem("dangling", finding.kind, finding.name, (finding.id,), finding.message)
+            )
+        elif finding.category == "orphan":
+            items.append(
+                DriftItem("orphaned", finding.kind, finding.name, (finding.id,), finding.message)
+            )
+        elif show_unmanaged and finding.category in ("unmanaged", "blocked"):
+            items.append(
+                DriftItem("unmanaged", finding.kind, finding.name, (finding.id,), finding.message)
+            )
+    order = {c: i for i, c in enumerate(CATEGORIES)}
+    items.sort(key=lambda i: (order[i.category], i.kind, i.name, i.ids))
+    noop = [c for c in plan.changes if c.action is Action.NOOP]
+    return DriftReport(
+        environment=plan.environment,
+        namespace=plan.namespace,
+        items=tuple(items),
+        in_sync_counts=(
+            sum(1 for c in noop if c.kind == "Workflow"),
+            sum(1 for c in noop if c.kind == "Trigger"),
+        ),
+    )
