@@ -97,7 +97,8 @@ def apply_in_memory(plan: Plan, state: LiveState) -> LiveState:
             Action.REPLACE_CREATE_FIRST,
             Action.REPLACE_DELETE_FIRST,
         ):
-            assert change.after is not None and change.workflow is not None
+            assert change.after is not None
+            assert change.workflow is not None
             body = change.after
             new_t = lt(
                 f"new-{next(_ids)}",

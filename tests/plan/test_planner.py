@@ -5,14 +5,18 @@ from __future__ import annotations
 import pytest
 from plan_support import STAGES_A, STAGES_B, dt, dw, live, lt, lw, summary
 
-from orchctl.plan.model import Action
+from orchctl.api.models import LiveState
+from orchctl.plan.model import Action, Plan
 from orchctl.plan.planner import Desired, PlanError, PlanOptions, make_plan
 
 NS = PlanOptions(namespace="pay")
 NS_PRUNE = PlanOptions(namespace="pay", prune=True)
 
 
-def plan_of(desired: Desired, state, options=PlanOptions()):  # type: ignore[no-untyped-def]
+DEFAULT = PlanOptions()
+
+
+def plan_of(desired: Desired, state: LiveState, options: PlanOptions = DEFAULT) -> Plan:
     return make_plan(desired, state, options)
 
 

@@ -47,7 +47,7 @@ def scenarios(draw: Any) -> tuple[Desired, LiveState, PlanOptions]:
     live_wf = [
         lw(
             f"W{i}",
-            draw(st.sampled_from(prefixes)) + draw(st.sampled_from(WF_NAMES + ["zz"])),
+            draw(st.sampled_from(prefixes)) + draw(st.sampled_from([*WF_NAMES, "zz"])),
             draw(st.sampled_from(STAGES)),
             age=draw(st.integers(0, 5)),
         )
@@ -57,7 +57,7 @@ def scenarios(draw: Any) -> tuple[Desired, LiveState, PlanOptions]:
     live_tr = [
         lt(
             f"T{i}",
-            draw(st.sampled_from(prefixes)) + draw(st.sampled_from(TR_NAMES + ["zz"])),
+            draw(st.sampled_from(prefixes)) + draw(st.sampled_from([*TR_NAMES, "zz"])),
             draw(st.sampled_from(targets)),
             filter=draw(st.sampled_from(FILTERS)),
             age=draw(st.integers(0, 5)),
