@@ -225,3 +225,18 @@ def test_a_url_with_the_gateway_prefix_skips_the_probe(sandbox: Sandbox) -> None
     ) as client:
         client.list_workflows()
         assert client.requests_sent == 1
+
+
+def test_v2_server_info_falls_back_from_the_unserved_v2_path(sandbox: Sandbox) -> None:
+    paths: list[str] = []
+
+    class Paths(httpx.BaseTransport):
+        inner = sandbox.transport()
+
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            paths.append(request.url.path)
+            return self.inner.handle_request(request)
+
+    with OrchestrationClient(transport=Paths(), layout="gateway") as client:
+        assert client.server_info().version == "v2.0.0-sandbox"
+    assert paths == ["/api/orchestration/v2/_info", "/api/orchestration/_info"]
