@@ -1,0 +1,94 @@
+"""The plan as a versioned JSON document for machines (``schemas/plan.schema.json``).
+
+Unlike the text and markdown plans, every change is listed, no-ops included, so a
+consumer sees the whole comparison. Mapping keys of bodies are sorted: the document does
+not depend on the order in which the server returned fields.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from typing import Any
+
+from orchctl import __version__
+from orchctl.plan.model import Action, Change, FieldChange, Finding, Plan
+from orchctl.render.redact import Redactor, identity
+
+ACTION_NAMES = {
+    Action.CREATE: "create",
+    Action.DELETE: "delete",
+    Action.REPLACE_DELETE_FIRST: "replace",
+    Action.REPLACE_CREATE_FIRST: "replace",
+    Action.REMOVE_DUPLICATE: "remove-duplicate",
+    Action.NOOP: "no-op",
+}
+
+
+def plan_to_json(plan: Plan, *, redact: Callable[[Any], Any] | None = None) -> dict[str, Any]:
+    r = redact or identity
+    no_op = sum(1 for c in plan.changes if c.action is Action.NOOP)
+    return {
+        "format_version": plan.format_version,
+        "orchctl_version": __version__,
+        "environment": plan.environment,
+        "namespace": plan.namespace,
+        "summary": {**plan.count(), "no_op": no_op},
+        "changes": [_change(c, r) for c in plan.changes],
+        "findings": [_finding(f, r) for f in plan.findings],
+        "options": dict(sorted(plan.options.items())),
+    }
+
+
+def render_json(plan: Plan, *, redact: Callable[[Any], Any] | None = None) -> str:
+    return json.dumps(plan_to_json(plan, redact=redact), indent=2, ensure_ascii=False) + "\n"
+
+
+def _change(change: Change, r: Redactor) -> dict[str, Any]:
+    return {
+        "kind": change.kind,
+        "name": change.name,
+        "stack_name": change.stack_name,
+        "action": ACTION_NAMES[change.action],
+        "symbol": change.action.value,
+        "swap": change.swap,
+        "reasons": [str(r(reason)) for reason in change.reasons],
+        "before": _data(r(change.before)),
+        "after": _data(r(change.after)),
+        "diff": [_field(fc, r) for fc in change.diff],
+        "live_ids": list(change.live_ids),
+        "workflow": change.workflow,
+    }
+
+
+def _field(fc: FieldChange, r: Redactor) -> dict[str, Any]:
+    return {
+        "path": str(r(fc.path)),
+        "change": fc.change,
+        "before": _data(r(fc.before)),
+        "after": _data(r(fc.after)),
+    }
+
+
+def _finding(finding: Finding, r: Redactor) -> dict[str, Any]:
+    return {
+        "kind": finding.kind,
+        "name": finding.name,
+        "id": finding.id,
+        "category": finding.category,
+        "message": str(r(finding.message)),
+    }
+
+
+def _data(value: Any) -> Any:
+    """JSON-ready: mappings with sorted string keys, tuples as lists, odd scalars as text."""
+    if isinstance(value, dict):
+        return {str(k): _data(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, (list, tuple)):
+        return [_data(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # NaN and infinities are not JSON
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
