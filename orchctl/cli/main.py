@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "plan": "orchctl.cli.plan:plan",
     "drift": "orchctl.cli.drift:drift",
     "sandbox": "orchctl.cli.sandbox:sandbox",
+    "test": "orchctl.cli.test:test",
 }
 
 

@@ -438,7 +438,9 @@ class Compiler:
                         raise
                     except Exception as exc:
                         message = getattr(exc, "message", None) or str(exc)
-                        raise RtError(f"link(): {message}", loc) from None
+                        if not message.startswith("link():"):
+                            message = f"link(): {message}"
+                        raise RtError(message, loc) from None
 
                 return call_link
 
