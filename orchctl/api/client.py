@@ -37,7 +37,7 @@ from orchctl.api.models import (
 )
 from orchctl.api.pagination import MAX_PAGE_SIZE, dedupe_sorted, follow_cursor
 from orchctl.api.retry import Kind
-from orchctl.api.session import Session, decode_json
+from orchctl.api.session import Session, decode_json, error_fields
 from orchctl.api.urls import GATEWAY_PREFIX, Layout, api_path, prefix_for, split_stack_url
 
 log = logging.getLogger("orchctl.api")
@@ -286,8 +286,10 @@ class OrchestrationClient:
 
     def abort_instance(self, instance_id: str) -> None:
         """CancelEvent / V2CancelEvent: abort a running instance (idempotent)."""
-        path = self._path("/instances/{}/abort", instance_id)
-        self._send("PUT", path, Kind.IDEMPOTENT, ok=(200, 202, 204))
+        path = self._prefix() + self._path("/instances/{}/abort", instance_id)
+        self._session.request(
+            "PUT", path, kind=Kind.IDEMPOTENT, ok=(200, 202, 204), done_if=_already_completed
+        )
 
     # ------------------------------------------------------------------ together
 
@@ -434,9 +436,16 @@ class OrchestrationClient:
 
     def _delete(self, path: str) -> None:
         path = self._prefix() + path
-        self._session.request(
-            "DELETE", path, kind=Kind.IDEMPOTENT, ok=(200, 204), gone_is_done=True
-        )
+        self._session.request("DELETE", path, kind=Kind.IDEMPOTENT, ok=(200, 204), done_if=_gone)
+
+
+def _gone(response: httpx.Response) -> bool:
+    return response.status_code == 404
+
+
+def _already_completed(response: httpx.Response) -> bool:
+    message = error_fields(response)[1] or ""
+    return response.status_code == 500 and "already completed" in message
 
 
 def _in_worker(fn: Callable[[T], R], item: T) -> R:

@@ -83,12 +83,13 @@ class Session:
         data: Mapping[str, str] | None = None,
         ok: Collection[int] = (200,),
         authenticated: bool = True,
-        gone_is_done: bool = False,
+        done_if: Callable[[httpx.Response], bool] | None = None,
     ) -> httpx.Response:
         """Send with retries; return a response whose status is in ``ok``.
 
-        ``gone_is_done``: for deletes, a 404 that follows an attempt whose answer was lost
-        means the earlier attempt worked; it is returned as success.
+        ``done_if``: for idempotent calls, an error answer that, after an attempt whose
+        answer was lost, shows the earlier attempt worked (a delete's 404, an abort's
+        "already completed"); it is returned as success.
         """
         url = self.stack_url + path
         start = self._clock()
@@ -158,7 +159,7 @@ class Session:
             )
             if status in ok:
                 return response
-            if status == 404 and gone_is_done and maybe_applied:
+            if maybe_applied and done_if is not None and done_if(response):
                 return response
             if status == 401 and authenticated and not refreshed:
                 refreshed = True

@@ -6,6 +6,8 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from orchctl.api import ClientConfig, OrchestrationClient, UnexpectedResponse
 from orchctl.api.pagination import dedupe_sorted, follow_cursor
@@ -109,3 +111,19 @@ def test_missing_cursor_object_is_an_unexpected_response() -> None:
 def test_dedupe_keeps_the_first_and_sorts() -> None:
     got = dedupe_sorted([("b", 1), ("a", 2), ("b", 3)], key=lambda t: t[0], order=lambda t: t[0])
     assert got == [("a", 2), ("b", 1)]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    names=st.lists(st.sampled_from(["a", "b", "", "z-1"]), max_size=260),
+    seed=st.integers(0, 2**16),
+)
+def test_listing_returns_each_live_object_once_in_order(names: list[str], seed: int) -> None:
+    """With a stable server order, every object comes back exactly once, sorted."""
+    items = [workflow(i, n) for i, n in enumerate(names)]
+    server = CursorServer(items)
+    with client_on(server) as client:
+        got = client.list_workflows()
+    assert sorted(w["id"] for w in items) == sorted(w.id for w in got)
+    assert [(w.name, w.id) for w in got] == sorted((w.name, w.id) for w in got)
+    assert len(server.requests) == max(1, -(-len(items) // 100))

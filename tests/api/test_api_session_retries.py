@@ -206,3 +206,13 @@ def test_debug_log_has_requests_but_no_authorization(
     assert script.requests[0].headers["Authorization"] == "Bearer tok-SENSITIVE"
     assert "GET /v2/workflows/w1 -> 503" in caplog.text
     assert "SENSITIVE" not in caplog.text
+
+
+def test_abort_after_a_lost_answer_accepts_already_completed(scripted: Make) -> None:
+    done = err(500, "INTERNAL", "workflow execution already completed")
+    client, script = scripted([httpx.ReadError("reset"), done])
+    client.abort_instance("i1")
+    assert script.paths == ["PUT /v2/instances/i1/abort"] * 2
+    client2, _ = scripted([done])  # without a lost answer, it is an error
+    with pytest.raises(ServerError):
+        client2.abort_instance("i1")
