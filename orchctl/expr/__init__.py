@@ -12,14 +12,16 @@ is a float64. This package reproduces that::
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from orchctl.expr.checker import CheckError, check
 from orchctl.expr.errors import ExprCompileError, ExprError, ExprRuntimeError, RtError
 from orchctl.expr.evaluator import MAX_STEPS, TIMEOUT_SECONDS, ChainNil, Compiler, Ctx, optimize
 from orchctl.expr.gofmt import filter_matches, go_sprint, stringify
 from orchctl.expr.parser import MAX_SOURCE_LENGTH, parse
-from orchctl.expr.values import export
+from orchctl.expr.values import GoAnyMap, GoList, GoMap, export
+
+_CONTAINERS = frozenset({list, dict, tuple, GoList, GoMap, GoAnyMap})
 
 __all__ = [
     "MAX_SOURCE_LENGTH",
@@ -62,14 +64,13 @@ class Program:
         self, env: dict[str, Any] | None = None, *, link: Callable[[Any, str], Any] | None = None
     ) -> Any:
         """Evaluate with ``env`` (e.g. ``{"event": payload}``); raise :class:`ExprRuntimeError`."""
-        if env is None:
-            env = {}
-        if not isinstance(env, dict):
-            raise ExprRuntimeError(f"the environment must be a mapping, not {type(env).__name__}")
-        ctx = Ctx(env, link, self._nslots)
+        given = cast(object, {} if env is None else env)
+        if not isinstance(given, dict):
+            raise ExprRuntimeError(f"the environment must be a mapping, not {type(given).__name__}")
+        ctx = Ctx(given, link, self._nslots)
         try:
             result = self._fn(ctx)
-            if isinstance(result, list | dict | tuple):
+            if result.__class__ in _CONTAINERS:
                 result = export(result)
             return result
         except RtError as exc:

@@ -61,15 +61,19 @@ class Ctx:
         self.link = link
         self.slots: list[Any] = [None] * nslots
         self.budget = MAX_STEPS
-        self.deadline = time.monotonic() + TIMEOUT_SECONDS
+        self.deadline = 0.0  # set when the first loop starts
 
 
 def _spend(c: Ctx, cost: int, i: int) -> None:
     c.budget -= cost
     if c.budget < 0:
         raise RtError(f"evaluation exceeded its step budget ({MAX_STEPS} steps)")
-    if (i & 255) == 0 and time.monotonic() > c.deadline:
-        raise RtError(f"evaluation timed out after {TIMEOUT_SECONDS:g}s")
+    if (i & 255) == 0:
+        now = time.monotonic()
+        if c.deadline == 0.0:
+            c.deadline = now + TIMEOUT_SECONDS
+        elif now > c.deadline:
+            raise RtError(f"evaluation timed out after {TIMEOUT_SECONDS:g}s")
 
 
 def _count_nodes(node: ast.Node) -> int:
@@ -599,21 +603,34 @@ class Compiler:
 LoopFn = Callable[[Ctx, list[Any], Fn | None, Fn | None, int, int, int, int, bool], Any]
 
 
-def _results(c: Ctx, items: list[Any], body: Fn | None, elem: int, index: int, cost: int):  # type: ignore[no-untyped-def]
+def _tick(c: Ctx, i: int) -> None:
+    """Budget exhausted or a periodic deadline check (every 256 iterations)."""
+    if c.budget < 0:
+        raise RtError(f"evaluation exceeded its step budget ({MAX_STEPS} steps)")
+    now = time.monotonic()
+    if c.deadline == 0.0:
+        c.deadline = now + TIMEOUT_SECONDS
+    elif now > c.deadline:
+        raise RtError(f"evaluation timed out after {TIMEOUT_SECONDS:g}s")
+
+
+def _scan(
+    c: Ctx, items: list[Any], body: Fn | None, elem: int, index: int, cost: int, stop: bool
+) -> tuple[int, Any]:
+    """Evaluate the predicate per item until its result is ``stop``; (index or -1, item)."""
     slots = c.slots
     for i, item in enumerate(items):
-        _spend(c, cost, i)
+        c.budget -= cost
+        if c.budget < 0 or not (i & 255):
+            _tick(c, i)
         slots[elem] = item
         slots[index] = i
-        yield item, (body(c) if body is not None else item)
-
-
-def _bool(value: Any) -> bool:
-    if value is True:
-        return True
-    if value is False:
-        return False
-    raise _need_bool(value)
+        r = body(c) if body is not None else item
+        if r is stop:
+            return i, item
+        if r is not (not stop):
+            raise _need_bool(r)
+    return -1, None
 
 
 def _all(
@@ -627,7 +644,7 @@ def _all(
     cost: int,
     throws: bool,
 ) -> bool:
-    return all(_bool(r) for _, r in _results(c, items, body, elem, index, cost))
+    return _scan(c, items, body, elem, index, cost, False)[0] < 0
 
 
 def _any(
@@ -641,7 +658,7 @@ def _any(
     cost: int,
     throws: bool,
 ) -> bool:
-    return any(_bool(r) for _, r in _results(c, items, body, elem, index, cost))
+    return _scan(c, items, body, elem, index, cost, True)[0] >= 0
 
 
 def _none(
@@ -655,7 +672,60 @@ def _none(
     cost: int,
     throws: bool,
 ) -> bool:
-    return not any(_bool(r) for _, r in _results(c, items, body, elem, index, cost))
+    return _scan(c, items, body, elem, index, cost, True)[0] < 0
+
+
+def _find(
+    c: Ctx,
+    items: list[Any],
+    body: Fn | None,
+    extra: Fn | None,
+    elem: int,
+    index: int,
+    acc: int,
+    cost: int,
+    throws: bool,
+) -> Any:
+    found, item = _scan(c, items, body, elem, index, cost, True)
+    if found < 0 and throws:
+        raise RtError("reflect: slice index out of range")
+    return item
+
+
+def _find_index(
+    c: Ctx,
+    items: list[Any],
+    body: Fn | None,
+    extra: Fn | None,
+    elem: int,
+    index: int,
+    acc: int,
+    cost: int,
+    throws: bool,
+) -> int:
+    return _scan(c, items, body, elem, index, cost, True)[0]
+
+
+def _each(c: Ctx, items: list[Any], body: Fn | None, elem: int, index: int, cost: int) -> list[Any]:
+    """The predicate's result for every item."""
+    slots = c.slots
+    out = []
+    for i, item in enumerate(items):
+        c.budget -= cost
+        if c.budget < 0 or not (i & 255):
+            _tick(c, i)
+        slots[elem] = item
+        slots[index] = i
+        out.append(body(c) if body is not None else item)
+    return out
+
+
+def _bool(value: Any) -> bool:
+    if value is True:
+        return True
+    if value is False:
+        return False
+    raise _need_bool(value)
 
 
 def _one(
@@ -669,13 +739,7 @@ def _one(
     cost: int,
     throws: bool,
 ) -> bool:
-    count = 0
-    for _, r in _results(c, items, body, elem, index, cost):
-        if _bool(r):
-            count += 1
-            if count > 1:
-                return False
-    return count == 1
+    return sum(1 for r in _each(c, items, body, elem, index, cost) if _bool(r)) == 1
 
 
 def _filter(
@@ -689,7 +753,8 @@ def _filter(
     cost: int,
     throws: bool,
 ) -> GoList:
-    return GoList(item for item, r in _results(c, items, body, elem, index, cost) if _bool(r))
+    results = _each(c, items, body, elem, index, cost)
+    return GoList(item for item, r in zip(items, results, strict=True) if _bool(r))
 
 
 def _map(
@@ -703,7 +768,7 @@ def _map(
     cost: int,
     throws: bool,
 ) -> GoList:
-    return GoList(r for _, r in _results(c, items, body, elem, index, cost))
+    return GoList(_each(c, items, body, elem, index, cost))
 
 
 def _count(
@@ -717,7 +782,7 @@ def _count(
     cost: int,
     throws: bool,
 ) -> int:
-    return sum(1 for _, r in _results(c, items, body, elem, index, cost) if _bool(r))
+    return sum(1 for r in _each(c, items, body, elem, index, cost) if _bool(r))
 
 
 def _sum(
@@ -732,45 +797,9 @@ def _sum(
     throws: bool,
 ) -> Any:
     total: Any = 0
-    for _, r in _results(c, items, body, elem, index, cost):
+    for r in _each(c, items, body, elem, index, cost):
         total = add(total, r)
     return total
-
-
-def _find(
-    c: Ctx,
-    items: list[Any],
-    body: Fn | None,
-    extra: Fn | None,
-    elem: int,
-    index: int,
-    acc: int,
-    cost: int,
-    throws: bool,
-) -> Any:
-    for item, r in _results(c, items, body, elem, index, cost):
-        if _bool(r):
-            return item
-    if throws:
-        raise RtError("reflect: slice index out of range")
-    return None
-
-
-def _find_index(
-    c: Ctx,
-    items: list[Any],
-    body: Fn | None,
-    extra: Fn | None,
-    elem: int,
-    index: int,
-    acc: int,
-    cost: int,
-    throws: bool,
-) -> int:
-    for i, (_, r) in enumerate(_results(c, items, body, elem, index, cost)):
-        if _bool(r):
-            return i
-    return -1
 
 
 def _find_last(
@@ -829,7 +858,7 @@ def _group_by(
     throws: bool,
 ) -> GoAnyMap:
     groups = GoAnyMap()
-    for item, key in _results(c, items, body, elem, index, cost):
+    for item, key in zip(items, _each(c, items, body, elem, index, cost), strict=True):
         try:
             bucket = groups.get(key)
         except TypeError:
@@ -851,7 +880,7 @@ def _sort_by(
     cost: int,
     throws: bool,
 ) -> GoList:
-    keys = [r for _, r in _results(c, items, body, elem, index, cost)]
+    keys = _each(c, items, body, elem, index, cost)
     order = extra(c) if extra is not None else None
     _spend(c, len(items) * max(1, len(items).bit_length()), 1)
     return sort_values(list(items), order, keys=keys)
