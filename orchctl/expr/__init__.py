@@ -21,7 +21,7 @@ from orchctl.expr.gofmt import filter_matches, go_sprint, stringify
 from orchctl.expr.parser import MAX_SOURCE_LENGTH, parse
 from orchctl.expr.values import GoAnyMap, GoList, GoMap, export
 
-_CONTAINERS = frozenset({list, dict, tuple, GoList, GoMap, GoAnyMap})
+_CONTAINERS: frozenset[type[Any]] = frozenset({list, dict, tuple, GoList, GoMap, GoAnyMap})
 
 __all__ = [
     "MAX_SOURCE_LENGTH",
@@ -70,7 +70,7 @@ class Program:
         ctx = Ctx(given, link, self._nslots)
         try:
             result = self._fn(ctx)
-            if result.__class__ in _CONTAINERS:
+            if type(result) in _CONTAINERS:
                 result = export(result)
             return result
         except RtError as exc:
