@@ -35,7 +35,9 @@ def _field(fc: FieldChange, redact: Redactor) -> FieldDiff:
     after: Any = redact(fc.after) if fc.change != "removed" else None
     texts = (before, after)
     if any(is_multiline(t) for t in texts) and all(t is None or isinstance(t, str) for t in texts):
-        return FieldDiff(fc.change, path, lines=line_diff(before or "", after or ""))
+        lines = line_diff(before or "", after or "")
+        if lines:  # else the difference was redacted away: show the values on one line
+            return FieldDiff(fc.change, path, lines=lines)
     return FieldDiff(
         fc.change,
         path,

@@ -42,7 +42,7 @@ def plan_to_json(plan: Plan, *, redact: Callable[[Any], Any] | None = None) -> d
 
 
 def render_json(plan: Plan, *, redact: Callable[[Any], Any] | None = None) -> str:
-    return json.dumps(plan_to_json(plan, redact=redact), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(plan_to_json(plan, redact=redact), indent=2, ensure_ascii=False)
 
 
 def _change(change: Change, r: Redactor) -> dict[str, Any]:

@@ -38,7 +38,7 @@ def render_markdown(
 
     def note(left: int) -> str:
         noun = "change" if left == 1 else "changes"
-        return f"\n… {left} more {noun} not shown; the full plan is in {where}.\n"
+        return f"… {left} more {noun} not shown; the full plan is in {where}.\n"
 
     out = head
     for shown, section in enumerate(sections):
@@ -47,7 +47,8 @@ def render_markdown(
             out += note(len(sections) - shown)
             break
         out += section
-    return out if len(out) <= limit else _cut(out, limit, note(len(sections)))
+    out = out.rstrip("\n")  # like the other renderers: the caller ends the line
+    return out if len(out) <= limit else _cut(out, limit, note(len(sections)).rstrip("\n"))
 
 
 def _cut(text: str, limit: int, tail: str) -> str:

@@ -25,10 +25,14 @@ def make_redactor(secrets: Iterable[str]) -> Redactor:
     # One pass with the longest secrets first: a secret inside another is still masked,
     # and the mask itself is never scanned again.
     pattern = re.compile("|".join(re.escape(s) for s in kept))
+    # A mask next to the text around it can spell a secret again ("e)xx" in "e)xxxx"):
+    # then the whole string goes. A secret inside the mask itself gets a plainer one.
+    fallback = MASK if pattern.search(MASK) is None else "***"
 
     def redact(value: Any) -> Any:
         if isinstance(value, str):
-            return pattern.sub(MASK, value)
+            masked = pattern.sub(fallback, value)
+            return fallback if pattern.search(masked) else masked
         if isinstance(value, dict):
             return {redact(k): redact(v) for k, v in value.items()}
         if isinstance(value, list):

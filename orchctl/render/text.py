@@ -34,7 +34,7 @@ class _Paint:
     def __call__(self, text: str, fg: str | None = None, *, bold: bool = False) -> str:
         if not self.enabled or not text:
             return text
-        return click.style(text, fg=fg, bold=bold)
+        return click.style(text, fg=fg, bold=bold or None)
 
 
 def render_text(
@@ -58,7 +58,7 @@ def render_text(
     out.extend(_findings(plan.findings, show_unmanaged, r, paint))
     if shown:
         out.extend(["", paint(describe.summary_line(plan), bold=True)])
-    return "\n".join(out) + "\n"
+    return "\n".join(out)
 
 
 def _head(change: Change) -> str:

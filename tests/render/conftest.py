@@ -113,3 +113,9 @@ def empty_plan() -> Plan:
     live = LiveState(workflows=(_wf("wf-1", "payments/refunds", [REFUND]),))
     desired = Desired(workflows=(DesiredWorkflow("refunds", [REFUND]),))
     return make_plan(desired, live, PlanOptions("staging", "payments"))
+
+
+@pytest.fixture
+def scenario() -> tuple[Desired, LiveState]:
+    """The desired definitions and live state behind `pruning_plan`."""
+    return DESIRED, LIVE
