@@ -59,7 +59,13 @@ def _non_finite(value: float) -> str:
 
 
 def format_float_v(value: float) -> str:
-    """Go's fmt %v for a float64 (strconv 'g', shortest, exponent when exp < -4 or >= 21)."""
+    """Go's fmt %v for a float64: strconv.FormatFloat(v, 'g', -1, 64).
+
+    With the shortest precision, 'g' switches to the exponent form when the decimal exponent
+    is below -4 or at least 6 (ftoa.go: "if precision was the shortest possible, use
+    precision 6 for this decision"): 999999 -> "999999", 1e6 -> "1e+06",
+    2500000 -> "2.5e+06". Only encoding/json waits until 1e21.
+    """
     if not math.isfinite(value):
         return _non_finite(value)
     neg = math.copysign(1.0, value) < 0
@@ -69,7 +75,7 @@ def format_float_v(value: float) -> str:
     exp = point - 1
     text = (
         _exponent(digits, point, json_style=False)
-        if exp < -4 or exp >= 21
+        if exp < -4 or exp >= 6
         else _fixed(digits, point)
     )
     return "-" + text if neg else text

@@ -13,7 +13,7 @@ from orchctl.definitions.model import Trigger
 from orchctl.definitions.yamlsource import Document, Mark, PathT
 from orchctl.diagnostics import Diagnostic, format_path
 from orchctl.expr import ExprCompileError, compile_expr
-from orchctl.expr.builtins import IMPLS
+from orchctl.expr.parser import BUILTIN_NAMES
 from orchctl.validation.hints import did_you_mean
 
 
@@ -52,7 +52,7 @@ def check_expressions(trigger: Trigger) -> Iterator[Diagnostic]:
                 code="expression-function",
                 message=f"{function}() is not an expr-lang builtin: the server accepts it, "
                 "but evaluating it fails when an event arrives",
-                hint=did_you_mean(function, IMPLS),
+                hint=did_you_mean(function, BUILTIN_NAMES),
                 kind="Trigger",
                 name=trigger.name,
                 path=format_path(path),

@@ -32,7 +32,9 @@ from orchctl.expr import compile_expr, filter_matches, go_sprint, stringify
         ([1.5, 2.0, "x", None], "[1.5 2 x <nil>]"),
         ({"b": "x", "a": 1}, "map[a:1 b:x]"),
         ({"a": 1e21}, "map[a:1e+21]"),
-        ({"a": 1e20}, "map[a:100000000000000000000]"),
+        ({"a": 1e20}, "map[a:1e+20]"),
+        ({"a": 999999.0, "b": 1e6}, "map[a:999999 b:1e+06]"),
+        ([2500000.0], "[2.5e+06]"),
         ({"a": [1.0, {"b": True}]}, "map[a:[1 map[b:true]]]"),
         ([], "[]"),
         ({}, "map[]"),
@@ -43,7 +45,13 @@ def test_stringify(value: Any, text: str) -> None:
 
 
 def test_nested_floats_use_fmt_not_json() -> None:
-    # %v of a float64 uses the shortest 'g' form with exponent from 1e21 on, and below 1e-4
+    # %v of a float64 is strconv 'g' with the shortest precision: the exponent form below
+    # 1e-4 and from 1e6 on (ftoa.go uses precision 6 for that decision); JSON waits for 1e21
+    assert go_sprint(999999.0) == "999999"
+    assert go_sprint(999999.5) == "999999.5"
+    assert go_sprint(1e6) == "1e+06"
+    assert go_sprint(1234567.0) == "1.234567e+06"
+    assert stringify(2500000.0) == "2500000"  # a bare number is JSON-encoded by Formance
     assert go_sprint(0.0001) == "0.0001"
     assert go_sprint(0.00001) == "1e-05"
     assert stringify(0.00001) == "0.00001"
@@ -83,3 +91,12 @@ def test_var_strings_of_results(source: str, env: dict[str, Any], text: str) -> 
 )
 def test_filter_matches_only_true(value: Any, matches: bool) -> None:
     assert filter_matches(value) is matches
+
+
+def test_string_builtin_formats_large_floats_like_go() -> None:
+    # expr's string() is fmt.Sprintf("%v"): a JSON amount of 2500000 becomes "2.5e+06", the
+    # trap the examples avoid by passing the number itself as the var
+    program = compile_expr("string(event.amount)")
+    assert program.run({"event": {"amount": 2500000}}) == "2.5e+06"
+    assert program.run({"event": {"amount": 999999}}) == "999999"
+    assert stringify(compile_expr("event.amount").run({"event": {"amount": 2500000}})) == "2500000"
