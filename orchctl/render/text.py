@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import click
+import yaml
 
 from orchctl.plan.model import Action, Change, Finding, Plan
 from orchctl.render import describe
@@ -80,9 +81,44 @@ def _change(change: Change, head: str, column: int, r: Redactor, paint: _Paint) 
     risk = describe.risk(change)
     if risk:
         lines.append(DETAIL + paint(f"risk: {risk}", "yellow"))
+    if change.action in (Action.CREATE, Action.DELETE):
+        lines.extend(_whole_body(change, r, paint))
+        return lines
     for field in field_diffs(change.diff, r):
         lines.extend(_field(field, paint))
     return lines
+
+
+class _BodyDumper(yaml.SafeDumper):
+    """Multi-line strings (filters) as `|` blocks, as they are written in the repository."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_BodyDumper.add_representer(str, _represent_str)
+
+
+def _whole_body(change: Change, r: Redactor, paint: _Paint) -> list[str]:
+    """A create's or a delete's whole body, as the YAML a reviewer would write."""
+    sign = "+" if change.action is Action.CREATE else "-"
+    body = change.after if sign == "+" else change.before
+    if body is None:
+        return []
+    if change.kind == "Trigger" and change.workflow and sign == "+":
+        body = {"workflow": change.workflow, **body}
+    text = yaml.dump(
+        r(body),
+        Dumper=_BodyDumper,
+        sort_keys=False,
+        default_flow_style=False,
+        width=2**31 - 1,  # never fold an expression across lines
+        allow_unicode=True,
+    )
+    color = _SIGN_COLORS[sign]
+    return [DETAIL + paint(f"{sign} {line}".rstrip(), color) for line in text.splitlines()]
 
 
 def _field(field: FieldDiff, paint: _Paint) -> list[str]:

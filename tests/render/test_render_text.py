@@ -38,6 +38,8 @@ def test_every_action_and_finding(pruning_plan: Plan) -> None:
         orchctl plan — environment production, namespace payments
 
           + Workflow month-end-interest             (create)
+                + stages:
+                + - noop: {}
           +/- Workflow payin-to-wallet              (replace: create before destroy)
                 reason: stages[0].send.amount.asset changed, stages[2] added
                 ~ stages[0].send.amount.asset: "USD/2" -> "EUR/2"
@@ -54,6 +56,7 @@ def test_every_action_and_finding(pruning_plan: Plan) -> None:
                   + event.amount > 50000
                     && event.status == "SUCCEEDED"
           - Trigger old-thing                       (delete: not in the repository (prune))
+                - event: SAVED_PAYMENT
 
         Blocked: this plan cannot be applied (--force overrides):
           ! Trigger legacy-hook  tr-legacy: starts workflow 'payments/payin-to-wallet' (wf-payin), which this plan deletes: the trigger would be left dangling, still firing
@@ -113,6 +116,8 @@ def test_no_namespace_header_and_create_only() -> None:
         orchctl plan — environment local
 
           + Workflow a  (create)
+                + stages:
+                + - noop: {}
 
         Plan: 1 to create, 0 to replace, 0 to delete.
         """
@@ -242,3 +247,37 @@ def test_output_does_not_depend_on_the_order_of_live_objects(
     )
     options = PlanOptions("production", "payments", prune=True)
     assert text(make_plan(desired, shuffled, options)) == text(make_plan(desired, live, options))
+
+
+def test_created_trigger_shows_its_body_as_yaml_with_block_filters() -> None:
+    plan = make_plan(
+        Desired(
+            workflows=(DesiredWorkflow("w", [{"noop": {}}]),),
+            triggers=(
+                DesiredTrigger(
+                    name="t",
+                    workflow="w",
+                    event="SAVED_PAYMENT",
+                    filter='// a comment\nevent.type == "PAY-IN"',
+                    vars={"id": "event.id"},
+                ),
+            ),
+        ),
+        LiveState(),
+        PlanOptions("local"),
+    )
+    out = text(plan)
+    assert out[out.index("  + Trigger") :] == expected(
+        """
+          + Trigger t   (create)
+                + workflow: w
+                + event: SAVED_PAYMENT
+                + filter: |-
+                +   // a comment
+                +   event.type == "PAY-IN"
+                + vars:
+                +   id: event.id
+
+        Plan: 2 to create, 0 to replace, 0 to delete.
+        """
+    )
