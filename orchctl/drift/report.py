@@ -86,7 +86,7 @@ def drift_from_plan(plan: Plan, *, show_unmanaged: bool = False) -> DriftReport:
                 DriftItem("unmanaged", finding.kind, finding.name, (finding.id,), finding.message)
             )
     order = {c: i for i, c in enumerate(CATEGORIES)}
-    items.sort(key=lambda i: (order[i.category], i.kind, i.name, i.ids))
+    items.sort(key=lambda i: (order[i.category], i.kind != "Workflow", i.name, i.ids))
     noop = [c for c in plan.changes if c.action is Action.NOOP]
     return DriftReport(
         environment=plan.environment,
