@@ -131,3 +131,25 @@ def test_invalid_fault_settings() -> None:
         Faults(rate=2)
     with pytest.raises(ValueError):
         Faults(kinds=("teapot",))
+
+
+def test_timeline_replay_finds_two_live_triggers_for_one_name(sandbox: Sandbox, api: Api) -> None:
+    workflow = api.create_workflow()
+    first = api.request(
+        "POST", "/triggers", json={"event": "E", "workflowID": workflow["id"], "name": "t"}
+    )
+    api.request("POST", "/triggers", json={"event": "E", "workflowID": workflow["id"], "name": "t"})
+    api.request("DELETE", f"/triggers/{first.json()['data']['id']}")
+    live: dict[str, set[str]] = {}
+    worst = 0
+    for entry in sandbox.timeline():
+        if entry.kind != "trigger":
+            continue
+        ids = live.setdefault(entry.name or "", set())
+        if entry.action == "create":
+            ids.add(entry.object_id)
+        else:
+            ids.discard(entry.object_id)
+        worst = max(worst, len(ids))
+    assert worst == 2  # a create-first swap: for a moment both were live
+    assert live["t"] != set()

@@ -205,3 +205,22 @@ def test_running_a_deleted_workflow_works_and_unknown_is_500(api: Api) -> None:
 def test_unknown_path_is_404_and_wrong_method_is_405(api: Api) -> None:
     assert api.request("GET", "/nowhere").status_code == 404
     assert api.request("PUT", "/workflows").status_code == 405
+
+
+def test_there_is_no_update_endpoint(api: Api) -> None:
+    workflow = api.create_workflow()
+    for method in ("PUT", "PATCH"):
+        assert (
+            api.request(method, f"/workflows/{workflow['id']}", json={"stages": NOOP}).status_code
+            == 405
+        )
+    trigger_path = "/triggers/00000000-0000-4000-8000-000000000000"
+    assert api.request("PUT", trigger_path, json={}).status_code == 405
+
+
+def test_delete_does_not_stop_running_instances(api: Api) -> None:
+    workflow = api.create_workflow([{"wait_event": {"event": "go"}}])
+    instance = api.run(workflow["id"], wait=False)
+    assert api.request("DELETE", f"/workflows/{workflow['id']}").status_code == 204
+    got = api.request("GET", f"/instances/{instance['id']}").json()["data"]
+    assert got["terminated"] is False
