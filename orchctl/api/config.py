@@ -179,6 +179,8 @@ def client_config_from_environment(
     retries = RetrySettings(
         attempts=max(1, int(r.get("attempts", dr.attempts))),
         deadline=float(r.get("deadline", dr.deadline)),
+        base_delay=float(r.get("base_delay", dr.base_delay)),
+        max_delay=float(r.get("max_delay", dr.max_delay)),
     )
     tls_entry = _mapping(env_entry.get("tls"), "tls")
     tls = TlsSettings(
