@@ -16,7 +16,7 @@ import httpx
 import jsonschema
 import pytest
 import yaml
-from conftest import GATEWAY, ZERO_UUID
+from sandbox_support import GATEWAY, ZERO_UUID
 
 from orchctl.sandbox import EMBEDDED_URL, Sandbox
 

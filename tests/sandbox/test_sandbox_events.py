@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import Api
+from sandbox_support import Api
 
 from orchctl.sandbox import Sandbox
 

@@ -7,7 +7,7 @@ from collections import Counter
 
 import httpx
 import pytest
-from conftest import NOOP, Api
+from sandbox_support import NOOP, Api
 
 from orchctl.sandbox import EMBEDDED_URL, Faults, Latency, Sandbox, ScriptedFault
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 
 import pytest
-from conftest import Api
+from sandbox_support import Api
 
 from orchctl.sandbox import EMBEDDED_URL, Sandbox
 

@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 import pytest
-from conftest import ZERO_UUID, Api
+from sandbox_support import ZERO_UUID, Api
 
 from orchctl.sandbox import Sandbox
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from conftest import NOOP
+from sandbox_support import NOOP
 
 from orchctl.cli.main import run
 from orchctl.cli.sandbox import _is_loopback

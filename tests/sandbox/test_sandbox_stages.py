@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Api
+from sandbox_support import Api
 
 from orchctl.sandbox.stages import (
     StageError,

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
-from conftest import NOOP
+from sandbox_support import NOOP
 
 from orchctl.sandbox import EMBEDDED_URL, Sandbox
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import ZERO_UUID, Api
+from sandbox_support import ZERO_UUID, Api
 
 pytestmark = pytest.mark.usefixtures("expr")
 

@@ -6,7 +6,7 @@ import uuid
 
 import httpx
 import pytest
-from conftest import GATEWAY, NOOP, ZERO_UUID, Api
+from sandbox_support import GATEWAY, NOOP, ZERO_UUID, Api
 
 
 @pytest.mark.parametrize("prefix", [GATEWAY, ""])
