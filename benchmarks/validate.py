@@ -148,11 +148,15 @@ def main() -> None:
         root = Path(tmp)
         docs = generate(root, args.files, args.docs_per_file)
         size = sum(p.stat().st_size for p in root.rglob("*.yaml"))
-        print(f"{docs} documents in {args.files} files ({size / 1e6:.1f} MB), "
-              f"libyaml: {yaml.__with_libyaml__}, python {sys.version.split()[0]}")
+        print(
+            f"{docs} documents in {args.files} files ({size / 1e6:.1f} MB), "
+            f"libyaml: {yaml.__with_libyaml__}, python {sys.version.split()[0]}"
+        )
         floor_argv = [sys.executable, "-c", FLOOR, str(root)]
         validate_argv = [*orchctl_argv, "-C", str(root), "validate"]
-        times: dict[str, list[float]] = {k: [] for k in ("floor", "orchctl", "floor-ip", "orchctl-ip")}
+        times: dict[str, list[float]] = {
+            k: [] for k in ("floor", "orchctl", "floor-ip", "orchctl-ip")
+        }
         in_process_orchctl(root)  # warm imports and caches once
         for _ in range(args.repeat):  # alternate, so machine noise hits both sides alike
             times["floor"].append(run_subprocess(floor_argv))
@@ -177,10 +181,14 @@ def main() -> None:
     ]
     for label, key in rows:
         print(f"{label:28}{best(key):8.3f}s{med(key):8.3f}s")
-    print(f"ratio, subprocess  (target <= 2.0): {best('orchctl') / best('floor'):.2f} best, "
-          f"{med('orchctl') / med('floor'):.2f} median")
-    print(f"ratio, in-process: {best('orchctl-ip') / best('floor-ip'):.2f} best, "
-          f"{med('orchctl-ip') / med('floor-ip'):.2f} median")
+    print(
+        f"ratio, subprocess  (target <= 2.0): {best('orchctl') / best('floor'):.2f} best, "
+        f"{med('orchctl') / med('floor'):.2f} median"
+    )
+    print(
+        f"ratio, in-process: {best('orchctl-ip') / best('floor-ip'):.2f} best, "
+        f"{med('orchctl-ip') / med('floor-ip'):.2f} median"
+    )
     print(f"cpu count: {os.cpu_count()}")
 
 
