@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -59,7 +59,6 @@ class Response:
     headers: tuple[tuple[str, str], ...] = ()
     # Set by fault injection: drop the connection instead of answering.
     reset: bool = False
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @classmethod
     def json(cls, status: int, payload: Any, headers: tuple[tuple[str, str], ...] = ()) -> Response:

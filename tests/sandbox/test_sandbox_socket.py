@@ -124,3 +124,16 @@ def test_cli_subprocess_serves_and_stops_on_sigint_and_sigterm() -> None:
             if proc.poll() is None:
                 proc.kill()
                 proc.communicate()
+
+
+def test_chunked_request_body(served: SandboxServer) -> None:
+    def body() -> Iterator[bytes]:
+        yield b'{"name": "chunked", '
+        yield b'"stages": [{"noop": {}}]}'
+
+    with httpx.Client(base_url=served.url) as http:
+        resp = http.post(
+            "/v2/workflows", content=body(), headers={"Content-Type": "application/json"}
+        )
+        assert resp.status_code == 201, resp.text
+        assert resp.json()["data"]["config"]["name"] == "chunked"
