@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -44,6 +45,11 @@ def to_stack_options(
     ca_bundle: str | None, insecure: bool | None, parallelism: int | None
 ) -> StackOptions:
     return StackOptions(ca_bundle=ca_bundle, insecure=insecure or None, parallelism=parallelism)
+
+
+def use_color(opts: GlobalOptions) -> bool:
+    """Color only on a terminal, never with --no-color or NO_COLOR."""
+    return opts.color is not False and sys.stdout.isatty()
 
 
 def warn(message: str) -> None:

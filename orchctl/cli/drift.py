@@ -6,7 +6,13 @@ import os
 
 import click
 
-from orchctl.cli.common import load_valid_project, stack_options, to_stack_options, warn
+from orchctl.cli.common import (
+    load_valid_project,
+    stack_options,
+    to_stack_options,
+    use_color,
+    warn,
+)
 from orchctl.cli.context import GlobalOptions
 from orchctl.definitions.params import sensitive_values
 from orchctl.drift.render import render_drift_json, render_drift_markdown, render_drift_text
@@ -66,8 +72,6 @@ def drift(
     elif output == "markdown":
         click.echo(render_drift_markdown(report, redact=redact))
     else:
-        click.echo(
-            render_drift_text(report, color=opts.color is not False, redact=redact),
-            color=opts.color,
-        )
+        color = use_color(opts)
+        click.echo(render_drift_text(report, color=color, redact=redact), color=color)
     return 0 if report.in_sync else 2

@@ -6,7 +6,13 @@ import os
 
 import click
 
-from orchctl.cli.common import load_valid_project, stack_options, to_stack_options, warn
+from orchctl.cli.common import (
+    load_valid_project,
+    stack_options,
+    to_stack_options,
+    use_color,
+    warn,
+)
 from orchctl.cli.context import GlobalOptions
 from orchctl.definitions.params import sensitive_values
 from orchctl.errors import OrchctlError
@@ -103,14 +109,10 @@ def plan(
         hint = f"the saved plan `{out_file}`" if out_file else None
         click.echo(render_markdown(result, redact=redact, full_plan_hint=hint))
     else:
+        color = use_color(opts)
         click.echo(
-            render_text(
-                result,
-                color=bool(opts.color is not False and _tty()),
-                show_unmanaged=show_unmanaged,
-                redact=redact,
-            ),
-            color=opts.color,
+            render_text(result, color=color, show_unmanaged=show_unmanaged, redact=redact),
+            color=color,
         )
 
     if result.blocked:
@@ -127,7 +129,3 @@ def plan(
     if detailed_exitcode and result.has_changes:
         return 2
     return 0
-
-
-def _tty() -> bool:
-    return click.get_text_stream("stdout").isatty()
