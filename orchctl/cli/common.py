@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
 
+from orchctl.api import LiveState
 from orchctl.cli.context import GlobalOptions
 from orchctl.definitions.loader import LoadedProject, load_project
+from orchctl.definitions.params import sensitive_values
 from orchctl.diagnostics import sort_diagnostics, summary_line
 from orchctl.errors import OrchctlError
-from orchctl.stack import StackOptions
+from orchctl.render.redact import make_redactor
+from orchctl.stack import StackOptions, Target, open_stack
 from orchctl.validation.checks import check_project
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -73,3 +77,21 @@ def load_valid_project(opts: GlobalOptions) -> LoadedProject:
         for diagnostic in diagnostics:
             click.echo(diagnostic.render(), err=True)
     return project
+
+
+def read_live_state(
+    project: LoadedProject, stack: StackOptions, *, announce: bool
+) -> tuple[LiveState, Target]:
+    """Every workflow and trigger of the selected environment's stack."""
+    with open_stack(project.config.root, project.environment, stack, warn=warn) as (
+        client,
+        target,
+    ):
+        if announce:
+            click.echo(f"Reading {target.describe()}...", err=True)
+        return client.list_all(), target
+
+
+def redactor(project: LoadedProject) -> Callable[[Any], Any]:
+    """Masks the values of the environment's sensitive parameters."""
+    return make_redactor(sensitive_values(project.environment, os.environ))

@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-import os
-
 import click
 
 from orchctl.cli.common import (
     load_valid_project,
+    read_live_state,
+    redactor,
     stack_options,
     to_stack_options,
     use_color,
-    warn,
 )
 from orchctl.cli.context import GlobalOptions
-from orchctl.definitions.params import sensitive_values
 from orchctl.drift.render import render_drift_json, render_drift_markdown, render_drift_text
 from orchctl.drift.report import drift_from_plan
 from orchctl.plan.desired import desired_from_project
 from orchctl.plan.planner import PlanOptions, make_plan
-from orchctl.render.redact import make_redactor
-from orchctl.stack import open_stack
 
 
 @click.command()
@@ -49,21 +45,15 @@ def drift(
     --show-unmanaged, unmanaged ones). Exit status: 0 in sync, 2 drift, 1 error.
     """
     project = load_valid_project(opts)
-    redact = make_redactor(sensitive_values(project.environment, os.environ))
+    redact = redactor(project)
     options = PlanOptions(
         environment=project.environment.name,
         namespace=project.config.namespace,
         allow_empty=True,  # drift never deletes; an empty repository just reports orphans
     )
-    with open_stack(
-        project.config.root,
-        project.environment,
-        to_stack_options(ca_bundle, insecure, parallelism),
-        warn=warn,
-    ) as (client, target):
-        if output == "text":
-            click.echo(f"Reading {target.describe()}...", err=True)
-        live = client.list_all()
+    live, _ = read_live_state(
+        project, to_stack_options(ca_bundle, insecure, parallelism), announce=output == "text"
+    )
     report = drift_from_plan(
         make_plan(desired_from_project(project), live, options), show_unmanaged=show_unmanaged
     )

@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-import os
-
 import click
 
 from orchctl.cli.common import (
     load_valid_project,
+    read_live_state,
+    redactor,
     stack_options,
     to_stack_options,
     use_color,
-    warn,
 )
 from orchctl.cli.context import GlobalOptions
-from orchctl.definitions.params import sensitive_values
 from orchctl.errors import OrchctlError
 from orchctl.plan.desired import desired_from_project
 from orchctl.plan.planfile import save_plan
 from orchctl.plan.planner import PlanOptions, make_plan
 from orchctl.render.json import render_json
 from orchctl.render.markdown import render_markdown
-from orchctl.render.redact import make_redactor
 from orchctl.render.text import render_text
-from orchctl.stack import open_stack
 
 
 @click.command()
@@ -84,7 +80,7 @@ def plan(
             hint="set `namespace:` in orchctl.yaml",
         )
     desired = desired_from_project(project)
-    redact = make_redactor(sensitive_values(project.environment, os.environ))
+    redact = redactor(project)
     options = PlanOptions(
         environment=project.environment.name,
         namespace=config.namespace,
@@ -92,15 +88,9 @@ def plan(
         force=force,
         allow_empty=allow_empty,
     )
-    with open_stack(
-        config.root,
-        project.environment,
-        to_stack_options(ca_bundle, insecure, parallelism),
-        warn=warn,
-    ) as (client, target):
-        if output == "text":
-            click.echo(f"Reading {target.describe()}...", err=True)
-        live = client.list_all()
+    live, target = read_live_state(
+        project, to_stack_options(ca_bundle, insecure, parallelism), announce=output == "text"
+    )
     result = make_plan(desired, live, options)
 
     if output == "json":

@@ -10,7 +10,7 @@ from orchctl.diagnostics import Diagnostic
 from orchctl.validation.events import KNOWN_EVENTS
 from orchctl.validation.expressions import check_expressions
 from orchctl.validation.hints import closest, did_you_mean
-from orchctl.validation.locate import Problem, at
+from orchctl.validation.locate import Problem, at, reporter
 from orchctl.validation.stages import check_stages
 from orchctl.validation.variables import keys_with_placeholders, placeholders, unterminated
 
@@ -101,26 +101,7 @@ def workflow_variables(workflow: Workflow) -> dict[str, tuple[str | int, ...]]:
 def _trigger(trigger: Trigger, workflows: dict[str, Workflow]) -> Iterator[Diagnostic]:
     doc = trigger.origin.document
 
-    def problem(
-        path: tuple[str | int, ...],
-        code: str,
-        message: str,
-        hint: str | None = None,
-        *,
-        warning: bool = False,
-        key: bool = False,
-    ) -> Diagnostic:
-        return at(
-            doc,
-            path,
-            code,
-            message,
-            hint,
-            severity="warning" if warning else "error",
-            key=key,
-            kind="Trigger",
-            name=trigger.name,
-        )
+    problem = reporter(doc, "Trigger", trigger.name)
 
     workflow = workflows.get(trigger.workflow)
     if workflow is None and trigger.workflow:

@@ -50,3 +50,30 @@ class Problem(Protocol):
         warning: bool = False,
         key: bool = False,
     ) -> Diagnostic: ...
+
+
+def reporter(doc: Document, kind: str, name: str) -> Problem:
+    """A :class:`Problem` function for one definition."""
+
+    def problem(
+        path: PathT,
+        code: str,
+        message: str,
+        hint: str | None = None,
+        *,
+        warning: bool = False,
+        key: bool = False,
+    ) -> Diagnostic:
+        return at(
+            doc,
+            path,
+            code,
+            message,
+            hint,
+            severity="warning" if warning else "error",
+            key=key,
+            kind=kind,
+            name=name,
+        )
+
+    return problem

@@ -8,7 +8,7 @@ from typing import Any
 from orchctl.definitions.model import Workflow
 from orchctl.diagnostics import Diagnostic
 from orchctl.validation.formats import check_rfc3339, parse_go_duration
-from orchctl.validation.locate import Problem, at
+from orchctl.validation.locate import Problem, reporter
 
 PathT = tuple[str | int, ...]
 FLOAT64_EXACT = 2**53
@@ -17,26 +17,7 @@ FLOAT64_EXACT = 2**53
 def check_stages(workflow: Workflow) -> Iterator[Diagnostic]:
     doc = workflow.origin.document
 
-    def problem(
-        path: PathT,
-        code: str,
-        message: str,
-        hint: str | None = None,
-        *,
-        warning: bool = False,
-        key: bool = False,
-    ) -> Diagnostic:
-        return at(
-            doc,
-            path,
-            code,
-            message,
-            hint,
-            severity="warning" if warning else "error",
-            key=key,
-            kind="Workflow",
-            name=workflow.name,
-        )
+    problem = reporter(doc, "Workflow", workflow.name)
 
     for index, stage in enumerate(workflow.stages):
         if not isinstance(stage, dict) or len(stage) != 1:
