@@ -14,11 +14,14 @@ import argparse
 import json
 import os
 import platform
+import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable
 from typing import Any
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # the work tree
 
 import httpx
 
