@@ -19,6 +19,12 @@ planning CPU <= 1 s, peak RSS <= 300 MB.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # measure the work tree, not an installed copy
+
 import argparse
 import os
 import re
@@ -42,9 +48,9 @@ CHANGED: tuple[dict[str, Any], ...] = ({"wait_event": {"event": "changed"}},)
 
 
 def start_sandbox(latency_ms: float) -> tuple[subprocess.Popen[str], str]:
-    exe = os.path.join(os.path.dirname(sys.executable), "orchctl")
     proc = subprocess.Popen(
-        [exe, "sandbox", "--port", "0", "--latency", str(latency_ms)],
+        [sys.executable, "-m", "orchctl", "sandbox", "--port", "0", "--latency", str(latency_ms)],
+        env={**os.environ, "PYTHONPATH": str(REPO)},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -14,6 +14,12 @@ Target (issue #2): orchctl validate at most 2x the parse floor.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # measure the work tree, not an installed copy
+
 import argparse
 import gc
 import os
@@ -141,8 +147,8 @@ def main() -> None:
     parser.add_argument("--docs-per-file", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    exe = Path(sys.executable).with_name("orchctl")
-    orchctl_argv = [str(exe)] if exe.exists() else [sys.executable, "-m", "orchctl"]
+    orchctl_argv = [sys.executable, "-m", "orchctl"]
+    os.environ["PYTHONPATH"] = str(REPO)  # the subprocess runs the work tree too
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import httpx
 import pytest
-from conftest import FakeClock
+from api_support import FakeClock
 
 from orchctl.api import (
     AuthError,

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import FakeClock, Script, err
+from api_support import FakeClock, Script, err
 
 from orchctl.api import (
     AuthError,
