@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from orchctl.api import OrchestrationClient
 from orchctl.api.config import DEFAULT_ENDPOINT_ENV
-from orchctl.definitions.discovery import STATE_DIR, display_path
+from orchctl.definitions.discovery import display_path
 from orchctl.definitions.project import Environment
 
 
@@ -58,11 +58,9 @@ def open_stack(
     if uses_sandbox(env, environ):
         from orchctl.sandbox import Sandbox  # the sandbox is only loaded when used
 
-        state_dir = os.path.join(root, STATE_DIR)
-        os.makedirs(state_dir, exist_ok=True)
-        path = os.path.join(state_dir, f"sandbox-{env.name}.db")
+        path = Sandbox.local_path(root, env.name)
         with (
-            Sandbox(path) as sandbox,
+            Sandbox.local(root, env.name) as sandbox,
             OrchestrationClient.from_environment(
                 env.settings,
                 environ,

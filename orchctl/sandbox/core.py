@@ -20,7 +20,7 @@ from orchctl.sandbox.server import SandboxServer
 from orchctl.sandbox.store import Store
 from orchctl.sandbox.transport import AsyncSandboxTransport, SandboxTransport
 
-LOCAL_DB = os.path.join(".orchctl", "sandbox.db")
+STATE_DIR = ".orchctl"
 EMBEDDED_URL = "http://sandbox.local"
 
 
@@ -58,10 +58,16 @@ class Sandbox:
         self._servers: list[SandboxServer] = []
         self._closed = False
 
+    @staticmethod
+    def local_path(project_dir: str, environment: str = "local") -> str:
+        """Where an environment's embedded sandbox keeps its state."""
+        return os.path.join(project_dir, STATE_DIR, f"sandbox-{environment}.db")
+
     @classmethod
-    def local(cls, project_dir: str, **options: Any) -> Sandbox:
-        """The embedded sandbox of a project: state in ``<project>/.orchctl/sandbox.db``."""
-        path = os.path.join(project_dir, LOCAL_DB)
+    def local(cls, project_dir: str, environment: str = "local", **options: Any) -> Sandbox:
+        """The embedded sandbox of a project's environment: state in
+        ``<project>/.orchctl/sandbox-<environment>.db``."""
+        path = cls.local_path(project_dir, environment)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         return cls(path, **options)
 

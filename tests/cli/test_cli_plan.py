@@ -37,8 +37,7 @@ def orchctl(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, s
 
 
 def sandbox_of(root: Path) -> Sandbox:
-    (root / ".orchctl").mkdir(exist_ok=True)
-    return Sandbox(str(root / ".orchctl" / "sandbox-local.db"))
+    return Sandbox.local(str(root))
 
 
 def converge(root: Path) -> dict[str, str]:

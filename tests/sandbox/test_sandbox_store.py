@@ -27,7 +27,7 @@ def test_state_survives_a_restart(tmp_path: Path) -> None:
 def test_local_sandbox_keeps_state_under_dot_orchctl(tmp_path: Path) -> None:
     with Sandbox.local(str(tmp_path)) as box, box.client() as http:
         http.post("/v2/workflows", json={"stages": NOOP})
-    assert (tmp_path / ".orchctl" / "sandbox.db").is_file()
+    assert (tmp_path / ".orchctl" / "sandbox-local.db").is_file()
 
 
 def test_concurrent_creates_and_deletes_are_all_applied(tmp_path: Path) -> None:
