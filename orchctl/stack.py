@@ -1,8 +1,14 @@
 """Opening the selected environment's stack: the embedded sandbox or a real one.
 
-An environment without a `url` (and without FORMANCE_STACK_API_ENDPOINT, or the variable
-its `auth.endpoint_env` names) is served by the embedded sandbox, its state kept in
-`.orchctl/sandbox-<environment>.db` under the project directory.
+- An environment with a `url` is a real stack. FORMANCE_STACK_API_ENDPOINT (or the
+  variable its `auth.endpoint_env` names) overrides that url, with a warning when it
+  differs.
+- An environment without a `url` — `local`, or no orchctl.yaml at all — is the embedded
+  sandbox, its state in `.orchctl/sandbox-<environment>.db`. The endpoint variable never
+  redirects it: people export FORMANCE_STACK_API_ENDPOINT for other tools (Formance's
+  Terraform provider reads it), and a sandbox environment must not silently become their
+  production stack. An environment without a url that names `auth.endpoint_env`
+  explicitly takes its url from that variable when it is set.
 """
 
 from __future__ import annotations
@@ -39,10 +45,16 @@ class Target:
         return f"environment {self.environment} ({self.url})"
 
 
-def uses_sandbox(env: Environment, environ: Mapping[str, str]) -> bool:
+def _endpoint_env(env: Environment) -> str:
     auth = env.settings.get("auth") or {}
-    endpoint_env = str(auth.get("endpoint_env", DEFAULT_ENDPOINT_ENV))
-    return env.url is None and not environ.get(endpoint_env)
+    return str(auth.get("endpoint_env", DEFAULT_ENDPOINT_ENV))
+
+
+def uses_sandbox(env: Environment, environ: Mapping[str, str]) -> bool:
+    if env.url is not None:
+        return False
+    explicit = "endpoint_env" in (env.settings.get("auth") or {})
+    return not (explicit and environ.get(_endpoint_env(env)))
 
 
 @contextmanager
@@ -59,11 +71,12 @@ def open_stack(
         from orchctl.sandbox import Sandbox  # the sandbox is only loaded when used
 
         path = Sandbox.local_path(root, env.name)
+        variable = _endpoint_env(env)
         with (
             Sandbox.local(root, env.name) as sandbox,
             OrchestrationClient.from_environment(
                 env.settings,
-                environ,
+                {k: v for k, v in environ.items() if k != variable},
                 parallelism=options.parallelism,
                 transport=sandbox.transport(),
                 warn=warn,
@@ -71,6 +84,12 @@ def open_stack(
         ):
             yield client, Target(env.name, None, display_path(path))
         return
+    override = environ.get(_endpoint_env(env))
+    if override and env.url and override.rstrip("/") != env.url.rstrip("/") and warn:
+        warn(
+            f"{_endpoint_env(env)} overrides the url of environment {env.name}: "
+            f"{override} instead of {env.url}"
+        )
     with OrchestrationClient.from_environment(
         env.settings,
         environ,
