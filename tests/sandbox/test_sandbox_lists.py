@@ -67,6 +67,16 @@ def test_trigger_name_filter_is_broken_500(sandbox: Sandbox, api: Api, version: 
     assert resp.json()["errorCode"] == "INTERNAL"
 
 
+def test_with_a_cursor_the_name_filter_is_ignored_like_every_other_parameter(
+    sandbox: Sandbox, api: Api
+) -> None:
+    sandbox.bulk_seed(triggers=20)
+    first = api.request("GET", "/triggers", params={"pageSize": 15}).json()["cursor"]
+    resp = api.request("GET", "/triggers", params={"cursor": first["next"], "name": "x"})
+    assert resp.status_code == 200
+    assert len(resp.json()["cursor"]["data"]) == 5
+
+
 def test_list_order_is_shuffled_and_seeded() -> None:
     def order(seed: int) -> list[str]:
         with Sandbox(seed=seed) as box, box.client() as client:
