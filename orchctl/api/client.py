@@ -89,6 +89,8 @@ class OrchestrationClient:
         self._session = Session(
             config, stack_url, transport=transport, sleep=sleep, clock=clock, rng=rng
         )
+        self._sleep = sleep
+        self._clock = clock
         self._pool: ThreadPoolExecutor | None = None
         self._pool_lock = threading.Lock()
 
@@ -236,18 +238,37 @@ class OrchestrationClient:
     # ------------------------------------------------------------------ instances
 
     def run_workflow(
-        self, workflow_id: str, variables: Mapping[str, str] | None = None, *, wait: bool = False
+        self,
+        workflow_id: str,
+        variables: Mapping[str, str] | None = None,
+        *,
+        wait: bool = False,
+        wait_timeout: float | None = None,
+        poll_interval: float = 0.5,
     ) -> Instance:
-        """RunWorkflow / V2RunWorkflow. Never retried once sent."""
-        params = {"wait": "true"} if wait else None
+        """RunWorkflow / V2RunWorkflow. Never retried once sent.
+
+        With ``wait``, the run is started without the server's ``?wait=true`` (which holds the
+        response open until the instance ends: a `delay` or `wait_event` would outlast any
+        read timeout, and the instance id would be lost with the response) and the instance
+        is then polled until it terminates or ``wait_timeout`` (default: the total time
+        budget) passes; the latest state is returned either way.
+        """
         body = self._send(
             "POST",
             self._path("/workflows/{}/instances", workflow_id),
             Kind.WRITE,
             json={str(k): str(v) for k, v in (variables or {}).items()},
-            params=params,
         )
-        return Instance.from_json(_data(body, "run workflow"))
+        instance = Instance.from_json(_data(body, "run workflow"))
+        if not wait:
+            return instance
+        budget = self.config.timeouts.total if wait_timeout is None else wait_timeout
+        deadline = self._clock() + budget
+        while not instance.terminated and self._clock() < deadline:
+            self._sleep(min(poll_interval, max(0.0, deadline - self._clock())))
+            instance = self.get_instance(instance.id)
+        return instance
 
     def list_instances(
         self, workflow_id: str | None = None, *, running: bool | None = None
