@@ -325,6 +325,11 @@ def _plan_trigger(
         reasons += (f"starts another copy of workflow {wanted.workflow} ({base.workflow_id})",)
     if len(candidates) > 1:
         reasons += (f"{len(candidates)} live copies, all replaced",)
+    if any(c.path == "version" and c.change == "added" for c in diff):
+        reasons += (
+            "servers older than 2025 drop a trigger's `version`: if this replacement is "
+            "planned again after apply, the stack cannot keep it; remove `version`",
+        )
     action = (
         Action.REPLACE_CREATE_FIRST
         if wanted.swap == "create-first"

@@ -182,3 +182,14 @@ def test_changes_are_ordered_workflows_first_then_by_name() -> None:
         ("Trigger", "y"),
         ("Trigger", "z"),
     ]
+
+
+def test_a_version_the_stack_lacks_says_older_servers_drop_it() -> None:
+    desired = Desired((dw("w"),), (dt("t", "w", version="v2"),))
+    plan = plan_of(desired, live(lw("W1", "w"), lt("T1", "t", "W1")))
+    assert summary(plan) == [("-/+", "Trigger", "t", ("T1",))]
+    assert plan.changes[1].reasons == (
+        "version added",
+        "servers older than 2025 drop a trigger's `version`: if this replacement is planned "
+        "again after apply, the stack cannot keep it; remove `version`",
+    )
