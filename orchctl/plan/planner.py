@@ -166,16 +166,20 @@ def make_plan(desired: Desired, live: LiveState, options: PlanOptions) -> Plan:
 
     # -- objects without a definition -----------------------------------------------------
     prunable = bool(options.namespace) and options.prune
-    for kind, groups in (("Workflow", wf_groups), ("Trigger", tr_groups)):
+    leftovers: tuple[tuple[Kind, dict[str, list[Any]]], ...] = (
+        ("Workflow", dict(wf_groups)),
+        ("Trigger", dict(tr_groups)),
+    )
+    for kind, groups in leftovers:
         for name in sorted(groups):
-            group: list[Any] = groups[name]
+            group = groups[name]
             for obj in group:
                 remember(obj)
             if prunable:
                 ids = tuple(sorted(o.id for o in group))
                 changes.append(
                     Change(
-                        kind,  # type: ignore[arg-type]
+                        kind,
                         name,
                         Action.DELETE,
                         ("not in the repository (prune)",),
@@ -190,7 +194,7 @@ def make_plan(desired: Desired, live: LiveState, options: PlanOptions) -> Plan:
                 for obj in group:
                     findings.append(
                         Finding(
-                            kind,  # type: ignore[arg-type]
+                            kind,
                             obj.name,
                             obj.id,
                             "orphan",
