@@ -12,8 +12,9 @@ from collections.abc import Iterator
 from orchctl.definitions.model import Trigger
 from orchctl.definitions.yamlsource import Document, Mark, PathT
 from orchctl.diagnostics import Diagnostic, format_path
-from orchctl.expr import ExprCompileError, compile_expr
-from orchctl.expr.parser import BUILTIN_NAMES
+from orchctl.expr import ExprCompileError, ast, compile_expr
+from orchctl.expr.errors import locate
+from orchctl.expr.parser import BUILTIN_NAMES, parse
 from orchctl.validation.hints import did_you_mean
 
 
@@ -57,6 +58,74 @@ def check_expressions(trigger: Trigger) -> Iterator[Diagnostic]:
                 name=trigger.name,
                 path=format_path(path),
             )
+        for call in string_of_numbers(source):
+            line, column = locate(source, call.loc)
+            mark = expression_mark(doc, path, source, line, column + 1)
+            yield Diagnostic(
+                file=doc.file,
+                line=mark.line,
+                column=mark.column,
+                severity="warning",
+                code="expression-string-number",
+                message='string() of a number gives Go\'s %v form: 2500000 becomes "2.5e+06"',
+                hint="if this is a number, use the value itself (Formance stores 2500000 as "
+                '"2500000")',
+                kind="Trigger",
+                name=trigger.name,
+                path=format_path(path),
+            )
+
+
+_ARITHMETIC = frozenset({"+", "-", "*", "/", "%", "**", "^"})
+
+
+def string_of_numbers(source: str) -> list[ast.Builtin]:
+    """The `string(x)` calls (or `x | string()`) whose argument may be a number.
+
+    That is an arithmetic expression, or a field of the event (`event.amount`,
+    `event.postings[0].amount`): every JSON number in an event is a float64, which `string()`
+    formats with Go's %v (exponent form from 1e6). Types are unknown here, so a field counts.
+    """
+    try:
+        tree = parse(source)
+    except ExprCompileError:
+        return []
+    found: list[ast.Builtin] = []
+    stack: list[ast.Node] = [tree]
+    while stack:
+        node = stack.pop()
+        if (
+            isinstance(node, ast.Builtin)
+            and node.name == "string"
+            and len(node.args) == 1
+            and _may_be_number(node.args[0])
+        ):
+            found.append(node)
+        stack.extend(node.children())
+    found.sort(key=lambda call: call.loc)
+    return found
+
+
+def _may_be_number(node: ast.Node) -> bool:
+    if isinstance(node, ast.Binary):
+        if node.op not in _ARITHMETIC:
+            return False
+        # `"x" + y` concatenates strings
+        return not (
+            node.op == "+" and (isinstance(node.left, ast.Str) or isinstance(node.right, ast.Str))
+        )
+    if isinstance(node, ast.Unary):
+        return node.op in ("-", "+") and _may_be_number(node.node)
+    return _rooted_at_event(node)
+
+
+def _rooted_at_event(node: ast.Node) -> bool:
+    """`event.a`, `event?.a.b`, `event["a"][0]`: a member or index access on `event`."""
+    if not isinstance(node, ast.Member | ast.Chain):
+        return False
+    while isinstance(node, ast.Member | ast.Chain):
+        node = node.node
+    return isinstance(node, ast.Ident) and node.name == "event"
 
 
 def expression_mark(doc: Document, path: PathT, source: str, line: int, column: int) -> Mark:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from validation_support import diagnose
 
 WORKFLOW = "kind: Workflow\nname: w\nstages: [{wait_event: {event: '${a}${b}${c}${d}${e}${f}'}}]\n"
@@ -56,3 +57,48 @@ def test_valid_expressions_with_link_and_params(tmp_path: Path) -> None:
         "vars: {a: 'link(event, \"source_account\").id'}\n",
     }
     assert diagnose(tmp_path, files) == []
+
+
+STRING_OF_NUMBERS = """\
+kind: Trigger
+name: t
+workflow: w
+event: SAVED_PAYMENT
+filter: string(event.amount) != "0"
+vars:
+  a: string(event.amount)
+  b: "'EUR ' + string(event.amount * 100)"
+  c: |
+    event.id + "/" +
+      (event.transactions[0].postings[0].amount | string())
+  d: string("x")
+  e: event.amount
+  f: string(event.id + "x") + string(-1)
+"""
+
+STRING_WARNING = (
+    'warning: string() of a number gives Go\'s %v form: 2500000 becomes "2.5e+06" '
+    '(if this is a number, use the value itself (Formance stores 2500000 as "2500000"))'
+)
+
+
+def test_string_of_a_number_warns_at_the_call(tmp_path: Path) -> None:
+    # no warning for a string literal, a bare field, or `+` with a string literal
+    assert diagnose(tmp_path, {"w.yaml": WORKFLOW, "t.yaml": STRING_OF_NUMBERS}) == [
+        f"t.yaml:5:9: Trigger 't': filter: {STRING_WARNING}",
+        f"t.yaml:7:6: Trigger 't': vars.a: {STRING_WARNING}",
+        # double-quoted: after `"'EUR ' + `
+        f"t.yaml:8:16: Trigger 't': vars.b: {STRING_WARNING}",
+        # literal block, second line: the `string` after the pipe
+        f"t.yaml:11:51: Trigger 't': vars.c: {STRING_WARNING}",
+    ]
+
+
+def test_examples_validate_without_warnings(capsys: pytest.CaptureFixture[str]) -> None:
+    from orchctl.cli.main import run
+
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    assert run(["-C", str(examples), "--no-color", "validate"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("Valid: ")
+    assert "warning" not in captured.out + captured.err
