@@ -49,7 +49,7 @@ def test_each_scalar_style_points_at_the_character(tmp_path: Path) -> None:
 
 
 def test_valid_expressions_with_link_and_params(tmp_path: Path) -> None:
-    files = {
+    files: dict[str, str | bytes] = {
         "orchctl.yaml": "environments:\n  local:\n    params: {floor: 100}\n",
         "w.yaml": "kind: Workflow\nname: w\nstages: [{wait_event: {event: '${a}'}}]\n",
         "t.yaml": "kind: Trigger\nname: t\nworkflow: w\nevent: SAVED_PAYMENT\n"
