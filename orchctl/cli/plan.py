@@ -67,7 +67,7 @@ def plan(
     insecure: bool | None,
     parallelism: int | None,
 ) -> int:
-    """Validate, read the live state, and show what `apply` would change.
+    """Validate, read the stack, and show what applying the repository would change.
 
     Exit status: 0 (or, with --detailed-exitcode, 0 no changes / 2 changes), 1 error.
     """
@@ -114,7 +114,9 @@ def plan(
     if out_file:
         save_plan(out_file, result, desired, target=target.describe(), redact=redact)
         click.echo(
-            f"Saved the plan to {out_file}: apply it with `orchctl apply {out_file}`.", err=True
+            f"Saved the plan to {out_file} (resolved definitions, live ids, fingerprints; "
+            "no secrets).",
+            err=True,
         )
     if detailed_exitcode and result.has_changes:
         return 2

@@ -77,6 +77,10 @@ def drift_from_plan(plan: Plan, *, show_unmanaged: bool = False) -> DriftReport:
             items.append(
                 DriftItem("dangling", finding.kind, finding.name, (finding.id,), finding.message)
             )
+        elif finding.category == "lookalike":
+            items.append(
+                DriftItem("duplicated", finding.kind, finding.name, (finding.id,), finding.message)
+            )
         elif finding.category == "orphan":
             items.append(
                 DriftItem("orphaned", finding.kind, finding.name, (finding.id,), finding.message)

@@ -75,7 +75,7 @@ class Finding:
     kind: Kind
     name: str  # stack name as found
     id: str
-    category: Literal["orphan", "unmanaged", "dangling", "blocked"]
+    category: Literal["blocked", "forced", "lookalike", "dangling", "orphan", "unmanaged"]
     message: str
 
 

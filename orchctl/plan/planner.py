@@ -25,7 +25,14 @@ from orchctl.api.models import LiveState
 from orchctl.api.models import Trigger as LiveTrigger
 from orchctl.api.models import Workflow as LiveWorkflow
 from orchctl.errors import OrchctlError
-from orchctl.plan.compare import digest, field_changes, same, trigger_body, workflow_body
+from orchctl.plan.compare import (
+    canonical_json,
+    digest,
+    field_changes,
+    same,
+    trigger_body,
+    workflow_body,
+)
 from orchctl.plan.identity import Namer
 from orchctl.plan.model import Action, Change, FieldChange, Finding, Kind, Plan
 
@@ -218,7 +225,9 @@ def make_plan(desired: Desired, live: LiveState, options: PlanOptions) -> Plan:
         findings.append(
             Finding("Workflow", obj.name, obj.id, "unmanaged", "not managed by orchctl")
         )
-    unmanaged_triggers = {t.id for t in tr_outside}
+    lookalikes = _lookalikes(desired, tr_outside, namer)
+    findings.extend(lookalikes.values())
+    unmanaged_triggers = {t.id for t in tr_outside if t.id not in lookalikes}
     for trigger in sorted(
         tr_outside + _unpruned_orphans(findings, live), key=lambda t: (t.name, t.id)
     ):
@@ -229,16 +238,17 @@ def make_plan(desired: Desired, live: LiveState, options: PlanOptions) -> Plan:
             target = live_workflows.get(trigger.workflow_id)
             shown = target.name if target is not None else trigger.workflow_id
             message = (
-                f"starts workflow '{shown}' ({trigger.workflow_id}), which this plan deletes: "
-                "the trigger would be left dangling, still firing"
+                f"starts workflow '{shown}' ({trigger.workflow_id}), which applying the "
+                "repository deletes (replaced or pruned): the trigger would be left dangling, "
+                "still firing"
             )
             findings.append(
                 Finding(
                     "Trigger",
                     trigger.name,
                     trigger.id,
-                    "unmanaged" if options.force else "blocked",
-                    message + (" (--force)" if options.force else ""),
+                    "forced" if options.force else "blocked",
+                    message + (" (accepted with --force)" if options.force else ""),
                 )
             )
         elif trigger.workflow_id not in live_workflows:
@@ -372,6 +382,37 @@ def _group(
     return groups, outside
 
 
+def _lookalikes(desired: Desired, outside: list[LiveTrigger], namer: Namer) -> dict[str, Finding]:
+    """Live triggers orchctl does not manage that look like one of the repository's: same
+    name (outside the namespace) or same event, filter and vars. Once the repository's
+    trigger exists, both fire: every matching event starts a workflow twice."""
+    by_name = {t.name: t for t in desired.triggers}
+    by_body: dict[str, DesiredTrigger] = {}
+    for wanted in desired.triggers:
+        body = trigger_body(wanted.event, wanted.filter, wanted.vars, wanted.version)
+        by_body.setdefault(canonical_json(body), wanted)
+    found: dict[str, Finding] = {}
+    for trigger in outside:
+        same_name = by_name.get(trigger.name.rsplit("/", 1)[-1])
+        body = trigger_body(trigger.event, trigger.filter, trigger.vars, trigger.version)
+        same_body = by_body.get(canonical_json(body))
+        match, why = (
+            (same_name, "same name") if same_name else (same_body, "same event, filter and vars")
+        )
+        if match is None:
+            continue
+        found[trigger.id] = Finding(
+            "Trigger",
+            trigger.name,
+            trigger.id,
+            "lookalike",
+            f"looks like trigger '{match.name}' of this repository ({why}) but is not managed "
+            f"by orchctl: it keeps firing beside '{namer.stack_name(match.name)}', so matching "
+            "events start workflows twice; delete it once the repository's trigger exists",
+        )
+    return found
+
+
 def _unpruned_orphans(findings: list[Finding], live: LiveState) -> list[LiveTrigger]:
     orphan_ids = {f.id for f in findings if f.category == "orphan" and f.kind == "Trigger"}
     return [t for t in live.triggers if t.id in orphan_ids]
@@ -423,7 +464,14 @@ _ACTION_ORDER = {
         )
     )
 }
-_CATEGORY_ORDER = {"blocked": 0, "dangling": 1, "orphan": 2, "unmanaged": 3}
+_CATEGORY_ORDER = {
+    "blocked": 0,
+    "forced": 1,
+    "lookalike": 2,
+    "dangling": 3,
+    "orphan": 4,
+    "unmanaged": 5,
+}
 
 
 def change_order(change: Change) -> tuple[int, str, int, tuple[str, ...]]:

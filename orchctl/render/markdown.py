@@ -83,12 +83,13 @@ def _head(plan: Plan, r: Redactor) -> str:
 def _findings(findings: tuple[Finding, ...], r: Redactor) -> list[str]:
     groups = by_section(findings)
     lines: list[str] = []
-    blocked = groups.get("blocked", [])
-    if blocked:
-        lines += ["> [!WARNING]", f"> **{escape(SECTIONS[0].title)}:**"]
-        lines += [f"> - {item}" for item in _items(blocked, r)]
-        lines.append("")
-    quiet = [s for s in SECTIONS[1:] if groups.get(s.category)]
+    for section in SECTIONS:
+        loud = groups.get(section.category, []) if section.loud else []
+        if loud:
+            lines += ["> [!WARNING]", f"> **{escape(section.title)}:**"]
+            lines += [f"> - {item}" for item in _items(loud, r)]
+            lines.append("")
+    quiet = [s for s in SECTIONS if not s.loud and groups.get(s.category)]
     if quiet:
         counts = ", ".join(_count(len(groups[s.category]), s.category) for s in quiet)
         lines += [f"<details><summary>Findings: {counts}</summary>", ""]

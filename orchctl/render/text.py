@@ -152,7 +152,7 @@ def _findings(
             noun = "object" if len(group) == 1 else "objects"
             out.extend(["", f"{len(group)} unmanaged {noun} not shown (--show-unmanaged)."])
             continue
-        loud = section.category == "blocked"
+        loud = section.loud
         out.extend(["", paint(section.title + ":", "red" if loud else None, bold=loud)])
         for finding in group:
             line = f"{INDENT}{section.mark} {finding.kind} {finding.name}  {finding.id}: "

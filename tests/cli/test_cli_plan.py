@@ -221,3 +221,41 @@ def test_markdown_plan_for_pull_requests(project: Path, capsys: pytest.CaptureFi
     assert len(out) <= 65_536
     assert "<details>" in out
     assert "Plan: 16 to create, 0 to replace, 0 to delete." in out
+
+
+def test_adding_a_namespace_warns_about_the_old_triggers_still_firing(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = project / "orchctl.yaml"
+    config.write_text(config.read_text().replace("namespace: payments\n", ""))
+    converge(project)  # the stack holds the definitions without a namespace
+    config.write_text("namespace: payments\n" + config.read_text())
+    code, out, _ = orchctl(capsys, "-C", "repo", "plan")
+    assert code == 0
+    assert "Lookalikes: not managed, will fire beside the repository's:" in out
+    assert (
+        "  ! Trigger credit-wallet-on-payin" in out
+        and "(same name) but is not managed by orchctl: it keeps firing beside "
+        "'payments/credit-wallet-on-payin'"
+        in out
+    )
+    code, out, _ = orchctl(capsys, "-C", "repo", "drift")
+    assert code == 2
+    assert "duplicated" in out
+
+
+def test_force_shows_what_it_accepts(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ids = converge(project)
+    with (
+        sandbox_of(project) as sandbox,
+        OrchestrationClient(transport=sandbox.transport()) as client,
+    ):
+        client.create_trigger(
+            TriggerSpec(event="SAVED_ACCOUNT", workflow_id=ids["payin-to-wallet"], name="hand-made")
+        )
+    path = project / "workflows" / "payin-to-wallet.yaml"
+    path.write_text(path.read_text().replace("origin: payin", "origin: pay-in"))
+    code, out, _ = orchctl(capsys, "-C", "repo", "plan", "--force")
+    assert code == 0
+    assert "Accepted with --force: left dangling, still firing:" in out
+    assert "  ! Trigger hand-made" in out

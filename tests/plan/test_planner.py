@@ -153,7 +153,9 @@ def test_unmanaged_trigger_on_a_replaced_workflow_blocks() -> None:
     assert "would be left dangling, still firing" in plan.blocked[0].message
     forced = plan_of(Desired((dw("w", STAGES_B),)), state, PlanOptions(namespace="pay", force=True))
     assert forced.blocked == ()
-    assert [f.message.endswith("(--force)") for f in forced.findings] == [True]
+    assert [
+        (f.category, f.message.endswith("(accepted with --force)")) for f in forced.findings
+    ] == [("forced", True)]
 
 
 def test_unmanaged_trigger_on_an_unchanged_workflow_does_not_block() -> None:
@@ -193,3 +195,31 @@ def test_a_version_the_stack_lacks_says_older_servers_drop_it() -> None:
         "servers older than 2025 drop a trigger's `version`: if this replacement is planned "
         "again after apply, the stack cannot keep it; remove `version`",
     )
+
+
+def test_unmanaged_lookalike_triggers_are_loud() -> None:
+    desired = Desired(
+        (dw("w"),), (dt("t", "w", filter='event.type == "PAY-IN"', vars={"a": "event.id"}),)
+    )
+    state = live(
+        lw("OLD", "w"),
+        lt("SAME-NAME", "t", "OLD"),  # the same definition, from before the namespace
+        lt(
+            "SAME-BODY", "hand-made", "OLD", filter='event.type == "PAY-IN"', vars={"a": "event.id"}
+        ),
+        lt("OTHER", "unrelated", "OLD", event="SAVED_ACCOUNT"),
+    )
+    plan = plan_of(desired, state, NS)
+    assert [(f.category, f.id) for f in plan.findings] == [
+        ("lookalike", "SAME-BODY"),
+        ("lookalike", "SAME-NAME"),
+        ("unmanaged", "OLD"),
+        ("unmanaged", "OTHER"),
+    ]
+    by_id = {f.id: f.message for f in plan.findings}
+    assert by_id["SAME-NAME"] == (
+        "looks like trigger 't' of this repository (same name) but is not managed by orchctl: "
+        "it keeps firing beside 'pay/t', so matching events start workflows twice; delete it "
+        "once the repository's trigger exists"
+    )
+    assert "(same event, filter and vars)" in by_id["SAME-BODY"]

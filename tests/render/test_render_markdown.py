@@ -71,12 +71,13 @@ def test_every_action(pruning_plan: Plan) -> None:
 
         > [!WARNING]
         > **Blocked: this plan cannot be applied (--force overrides):**
-        > - Trigger <b>legacy-hook</b> (<code>tr-legacy</code>): starts workflow 'payments/payin-to-wallet' (wf-payin), which this plan deletes: the trigger would be left dangling, still firing
+        > - Trigger <b>legacy-hook</b> (<code>tr-legacy</code>): starts workflow 'payments/payin-to-wallet' (wf-payin), which applying the repository deletes (replaced or pruned): the trigger would be left dangling, still firing
 
-        <details><summary>Findings: 1 dangling, 2 unmanaged</summary>
+        > [!WARNING]
+        > **Dangling triggers (their workflow is gone; they still fire):**
+        > - Trigger <b>ghost</b> (<code>tr-ghost</code>): its workflow wf-gone is missing or deleted; it still fires
 
-        **Dangling triggers (their workflow is gone; they still fire):**
-        - Trigger <b>ghost</b> (<code>tr-ghost</code>): its workflow wf-gone is missing or deleted; it still fires
+        <details><summary>Findings: 2 unmanaged</summary>
 
         **Unmanaged (never touched):**
         - Workflow <b>other-team/reporting</b> (<code>wf-other</code>): not managed by orchctl

@@ -59,7 +59,7 @@ def test_every_action_and_finding(pruning_plan: Plan) -> None:
                 - event: SAVED_PAYMENT
 
         Blocked: this plan cannot be applied (--force overrides):
-          ! Trigger legacy-hook  tr-legacy: starts workflow 'payments/payin-to-wallet' (wf-payin), which this plan deletes: the trigger would be left dangling, still firing
+          ! Trigger legacy-hook  tr-legacy: starts workflow 'payments/payin-to-wallet' (wf-payin), which applying the repository deletes (replaced or pruned): the trigger would be left dangling, still firing
 
         Dangling triggers (their workflow is gone; they still fire):
           ! Trigger ghost  tr-ghost: its workflow wf-gone is missing or deleted; it still fires
@@ -79,7 +79,7 @@ def test_orphans_listed_unmanaged_counted_only(orphan_plan: Plan) -> None:
     assert tail == expected(
         """
         Blocked: this plan cannot be applied (--force overrides):
-          ! Trigger legacy-hook  tr-legacy: starts workflow 'payments/payin-to-wallet' (wf-payin), which this plan deletes: the trigger would be left dangling, still firing
+          ! Trigger legacy-hook  tr-legacy: starts workflow 'payments/payin-to-wallet' (wf-payin), which applying the repository deletes (replaced or pruned): the trigger would be left dangling, still firing
 
         Dangling triggers (their workflow is gone; they still fire):
           ! Trigger ghost  tr-ghost: its workflow wf-gone is missing or deleted; it still fires
