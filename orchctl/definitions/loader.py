@@ -32,6 +32,9 @@ class LoadedProject:
     triggers: list[Trigger] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # Some document could not be read as a definition (bad YAML, no kind, ...): what it
+    # defines is unknown, so references to it cannot be judged.
+    incomplete: bool = False
 
 
 def load_project(
@@ -55,6 +58,7 @@ def load_project(
 
 def _load_file(project: LoadedProject, path: str, display: str, environ: Mapping[str, str]) -> None:
     def file_error(exc: YamlFileError) -> None:
+        project.incomplete = True
         project.diagnostics.append(
             Diagnostic(display, exc.line, exc.column, "error", "yaml", exc.message, exc.hint)
         )
@@ -90,6 +94,7 @@ def _load_document(project: LoadedProject, doc: Document, environ: Mapping[str, 
     kind = data.get("kind")
     name = _str_or_none(data.get("name"))
     if not isinstance(kind, str) or kind not in KINDS:
+        project.incomplete = True
         if kind is None:
             out.append(at(doc, (), "kind", "missing `kind` (Workflow or Trigger)"))
         else:
@@ -132,6 +137,7 @@ def _load_document(project: LoadedProject, doc: Document, environ: Mapping[str, 
         )
     valid = not issues and not subst.problems
     if not isinstance(data.get("name"), str):
+        project.incomplete = True
         return
     origin = Origin(doc)
     if kind == "Workflow":

@@ -27,7 +27,7 @@ def check_project(project: LoadedProject) -> list[Diagnostic]:
         out.extend(check_stages(workflow))
         out.extend(_workflow_variables(workflow))
     for trigger in project.triggers:
-        out.extend(_trigger(trigger, workflows))
+        out.extend(_trigger(trigger, workflows, project.incomplete))
         out.extend(check_expressions(trigger))
     return out
 
@@ -98,13 +98,16 @@ def workflow_variables(workflow: Workflow) -> dict[str, tuple[str | int, ...]]:
     return found
 
 
-def _trigger(trigger: Trigger, workflows: dict[str, Workflow]) -> Iterator[Diagnostic]:
+def _trigger(
+    trigger: Trigger, workflows: dict[str, Workflow], incomplete: bool = False
+) -> Iterator[Diagnostic]:
     doc = trigger.origin.document
 
     problem = reporter(doc, "Trigger", trigger.name)
 
     workflow = workflows.get(trigger.workflow)
-    if workflow is None and trigger.workflow:
+    if workflow is None and trigger.workflow and not incomplete:
+        # (when some document could not be read, it may be the one defining the workflow)
         yield problem(
             ("workflow",),
             "unknown-workflow",

@@ -221,3 +221,15 @@ STAGE_RULES = [
 )
 def test_stage_rules(tmp_path: Path, stages: str, expected: list[str]) -> None:
     assert diagnose(tmp_path, {"w.yaml": wf(stages=stages)}) == expected
+
+
+def test_an_unreadable_file_does_not_cause_false_reference_errors(tmp_path: Path) -> None:
+    files = {
+        "w.yaml": "kind: Workflow\n\tname: pay\nstages: [{noop: {}}]\n",  # a tab: unreadable
+        "t.yaml": trig(),
+    }
+    assert diagnose(tmp_path, files) == [
+        "w.yaml:2:1: invalid YAML: found a tab character that violates indentation (while "
+        "scanning a plain scalar at line 1) (YAML does not allow tabs for indentation; use "
+        "spaces)"
+    ]
