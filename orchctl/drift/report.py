@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from orchctl.plan.model import Action, Plan
+from orchctl.plan.model import Action, Change, Plan
 
 Category = Literal["missing", "changed", "duplicated", "dangling", "orphaned", "unmanaged"]
 CATEGORIES: tuple[Category, ...] = (
@@ -46,20 +46,35 @@ class DriftReport:
         return {c: sum(1 for i in self.items if i.category == c) for c in CATEGORIES}
 
 
+def _follows_its_workflow(change: Change) -> bool:
+    return bool(change.reasons) and all(
+        r.startswith("workflow ") and r.endswith((" replaced", " created")) for r in change.reasons
+    )
+
+
 def drift_from_plan(plan: Plan, *, show_unmanaged: bool = False) -> DriftReport:
     items: list[DriftItem] = []
     for change in plan.changes:
         if change.action is Action.CREATE:
             items.append(DriftItem("missing", change.kind, change.name, (), "not on the stack"))
         elif change.action.is_replace:
+            if not change.diff and _follows_its_workflow(change):
+                continue  # not drift of its own: its workflow's item says what changed
             category: Category = (
                 "dangling" if any("dangling" in r for r in change.reasons) else "changed"
             )
-            items.append(
-                DriftItem(
-                    category, change.kind, change.name, change.live_ids, "; ".join(change.reasons)
+            detail = "; ".join(r for r in change.reasons if "live copies" not in r)
+            items.append(DriftItem(category, change.kind, change.name, change.live_ids, detail))
+            if len(change.live_ids) > 1:
+                items.append(
+                    DriftItem(
+                        "duplicated",
+                        change.kind,
+                        change.name,
+                        change.live_ids,
+                        f"{len(change.live_ids)} live copies",
+                    )
                 )
-            )
         elif change.action is Action.REMOVE_DUPLICATE:
             items.append(
                 DriftItem(

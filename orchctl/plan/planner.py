@@ -119,7 +119,10 @@ def make_plan(desired: Desired, live: LiveState, options: PlanOptions) -> Plan:
                 if extra is keep:
                     continue
                 outcome.doomed.add(extra.id)
-                changes.append(_duplicate("Workflow", wanted.name, stack_name, extra.id, keep.id))
+                stale = None if extra in matching else workflow_body(extra.config.stages)
+                changes.append(
+                    _duplicate("Workflow", wanted.name, stack_name, extra.id, keep.id, stale, after)
+                )
             continue
         if candidates:
             base = min(
@@ -313,7 +316,10 @@ def _plan_trigger(
         ]
         for extra in candidates:
             if extra is not keep:
-                out.append(_duplicate("Trigger", wanted.name, stack_name, extra.id, keep.id))
+                stale = None if extra in matching else _body(extra)
+                out.append(
+                    _duplicate("Trigger", wanted.name, stack_name, extra.id, keep.id, stale, after)
+                )
         return out
     if not candidates:
         return [
@@ -331,11 +337,11 @@ def _plan_trigger(
     before = _body(base)
     diff = field_changes(before, after)
     reasons = _reasons(diff)
+    if base.workflow_id not in live_workflows:
+        reasons += (f"its workflow {base.workflow_id} is missing or deleted (dangling)",)
     if outcome.verb in ("replaced", "created"):
         reasons += (f"workflow {wanted.workflow} {outcome.verb}",)
-    elif base.workflow_id not in live_workflows:
-        reasons += (f"its workflow {base.workflow_id} is missing or deleted (dangling)",)
-    elif base.workflow_id != target:
+    elif base.workflow_id in live_workflows and base.workflow_id != target:
         reasons += (f"starts another copy of workflow {wanted.workflow} ({base.workflow_id})",)
     if len(candidates) > 1:
         reasons += (f"{len(candidates)} live copies, all replaced",)
@@ -418,14 +424,36 @@ def _unpruned_orphans(findings: list[Finding], live: LiveState) -> list[LiveTrig
     return [t for t in live.triggers if t.id in orphan_ids]
 
 
-def _duplicate(kind: Kind, name: str, stack_name: str, extra: str, keep: str) -> Change:
+def _duplicate(
+    kind: Kind,
+    name: str,
+    stack_name: str,
+    extra: str,
+    keep: str,
+    stale: dict[str, Any] | None = None,
+    wanted: dict[str, Any] | None = None,
+) -> Change:
+    """An extra live copy: identical to the kept one, or a stale version (then with its diff)."""
+    if stale is None or wanted is None:
+        return Change(
+            kind,
+            name,
+            Action.REMOVE_DUPLICATE,
+            (f"extra live copy (keeping {keep})",),
+            stack_name=stack_name,
+            live_ids=(extra,),
+        )
+    diff = field_changes(stale, wanted)
     return Change(
         kind,
         name,
         Action.REMOVE_DUPLICATE,
-        (f"extra live copy (keeping {keep})",),
+        (f"stale live copy, differs from the repository (keeping {keep})",),
         stack_name=stack_name,
+        before=stale,
+        after=wanted,
         live_ids=(extra,),
+        diff=diff,
     )
 
 

@@ -78,7 +78,10 @@ def test_changed_trigger_only() -> None:
 def test_workflow_created_for_an_existing_trigger() -> None:
     plan = plan_of(Desired((dw("w"),), (dt("t", "w"),)), live(lt("T1", "t", "GONE")))
     assert summary(plan) == [("+", "Workflow", "w", ()), ("-/+", "Trigger", "t", ("T1",))]
-    assert plan.changes[1].reasons == ("workflow w created",)
+    assert plan.changes[1].reasons == (
+        "its workflow GONE is missing or deleted (dangling)",
+        "workflow w created",
+    )
 
 
 def test_dangling_managed_trigger_is_replaced() -> None:
@@ -223,3 +226,18 @@ def test_unmanaged_lookalike_triggers_are_loud() -> None:
         "once the repository's trigger exists"
     )
     assert "(same event, filter and vars)" in by_id["SAME-BODY"]
+
+
+def test_a_stale_extra_copy_shows_how_it_differs() -> None:
+    # W2 (stale, but used by the live trigger) goes; W1 (matching) stays; the trigger follows
+    state = live(
+        lw("W1", "w", STAGES_B, age=0), lw("W2", "w", STAGES_A, age=5), lt("T1", "t", "W2")
+    )
+    plan = plan_of(Desired((dw("w", STAGES_B),), (dt("t", "w"),)), state)
+    assert summary(plan) == [("x", "Workflow", "w", ("W2",)), ("-/+", "Trigger", "t", ("T1",))]
+    stale = plan.changes[1]
+    assert stale.reasons == ("stale live copy, differs from the repository (keeping W1)",)
+    assert [(d.path, d.before, d.after) for d in stale.diff] == [
+        ("stages[0].wait_event.event", "a", "b")
+    ]
+    assert plan.changes[2].reasons == ("starts another copy of workflow w (W2)",)
