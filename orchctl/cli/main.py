@@ -74,8 +74,62 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(run(argv))
 
 
+# Global options that take a value, and those that do not.
+_GLOBAL_WITH_VALUE = ("-C", "--env")
+_GLOBAL_FLAGS = ("--no-color", "--verbose")
+
+
+def hoist_global_options(argv: list[str]) -> list[str]:
+    """Move global options written after the command in front of it, so that both
+    `orchctl --env staging plan` and `orchctl plan --env staging` work. No subcommand
+    defines these names; everything after `--` is left alone."""
+    command_at = _command_index(argv)
+    if command_at is None:
+        return argv
+    front, rest, moved = argv[: command_at + 1], argv[command_at + 1 :], []
+    kept: list[str] = []
+    i = 0
+    while i < len(rest):
+        token = rest[i]
+        if token == "--":
+            kept.extend(rest[i:])
+            break
+        name = token.split("=", 1)[0]
+        if name in _GLOBAL_WITH_VALUE:
+            if "=" in token:
+                moved.append(token)
+            elif i + 1 < len(rest):
+                moved.extend(rest[i : i + 2])
+                i += 1
+            else:
+                kept.append(token)
+        elif token in _GLOBAL_FLAGS or (
+            len(token) > 1 and set(token[1:]) == {"v"} and token[0] == "-"
+        ) or (token.startswith("-C") and len(token) > 2):
+            moved.append(token)
+        else:
+            kept.append(token)
+        i += 1
+    return [*front[:command_at], *moved, front[command_at], *kept]
+
+
+def _command_index(argv: list[str]) -> int | None:
+    i = 0
+    while i < len(argv):
+        token = argv[i]
+        if token in _GLOBAL_WITH_VALUE:
+            i += 2
+            continue
+        if token.startswith("-"):
+            i += 1
+            continue
+        return i
+    return None
+
+
 def run(argv: list[str] | None = None) -> int:
-    verbose = _verbosity(argv if argv is not None else sys.argv[1:])
+    argv = hoist_global_options(list(sys.argv[1:] if argv is None else argv))
+    verbose = _verbosity(argv)
     try:
         result: Any = cli.main(args=argv, prog_name="orchctl", standalone_mode=False)
     except OrchctlError as exc:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from orchctl.cli.main import run
+from orchctl.cli.main import hoist_global_options, run
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
@@ -188,3 +188,28 @@ def test_installed_entry_point_runs(tmp_path: Path) -> None:
     assert broken.returncode == 1
     assert broken.stderr.startswith("orchctl: error: project directory ")
     assert "Traceback" not in broken.stderr
+
+
+@pytest.mark.parametrize(
+    ("argv", "hoisted"),
+    [
+        (["plan", "--env", "staging", "-o", "json"], ["--env", "staging", "plan", "-o", "json"]),
+        (
+            ["validate", "--env=prod", "--no-color", "-vv"],
+            ["--env=prod", "--no-color", "-vv", "validate"],
+        ),
+        (["plan", "-C", "repo", "--out", "f"], ["-C", "repo", "plan", "--out", "f"]),
+        (["plan", "-Crepo"], ["-Crepo", "plan"]),
+        (["test", "--", "--env"], ["test", "--", "--env"]),
+        (["--env", "x", "validate"], ["--env", "x", "validate"]),
+        (["--version"], ["--version"]),
+    ],
+)
+def test_global_options_work_after_the_command(argv: list[str], hoisted: list[str]) -> None:
+    assert hoist_global_options(argv) == hoisted
+
+
+def test_env_after_the_command(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = orchctl(capsys, "validate", "-C", str(EXAMPLES), "--env", "staging")
+    assert code == 0
+    assert "(environment staging)" in out
