@@ -2,30 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
+from orchctl.cli.common import load_valid_project
 from orchctl.cli.context import GlobalOptions
-from orchctl.errors import OrchctlError, UsageError
+from orchctl.errors import UsageError
 from orchctl.triggertests import render_text, run_trigger_tests, write_junit
-
-
-def _load_triggers(opts: GlobalOptions) -> tuple[list[Any], int]:
-    """The project's triggers and the number of load errors (definitions loader)."""
-    try:
-        from orchctl.definitions.loader import load_project
-    except ImportError:
-        try:
-            from orchctl.definitions.project import load_project  # type: ignore[attr-defined,no-redef]
-        except ImportError:
-            raise OrchctlError(
-                "orchctl test needs the definitions loader (orchctl.definitions.loader."
-                "load_project), which this build does not include"
-            ) from None
-    project = load_project(opts.directory, opts.env_name)
-    errors = sum(1 for d in getattr(project, "diagnostics", []) if d.severity == "error")
-    return list(project.triggers), errors
 
 
 @click.command()
@@ -41,15 +23,10 @@ def _load_triggers(opts: GlobalOptions) -> tuple[list[Any], int]:
 def test(opts: GlobalOptions, names: tuple[str, ...], junit_path: str | None) -> int:
     """Run trigger tests: each test's event through the trigger's filter and vars.
 
+    The definitions are validated first: invalid ones stop the run with their errors.
     NAME selects triggers by name (default: all). Exit status: 0 all passed, 1 otherwise.
     """
-    triggers, load_errors = _load_triggers(opts)
-    if load_errors:
-        click.echo(
-            click.style("warning: ", fg="yellow")
-            + f"{load_errors} problem(s) while loading definitions; run `orchctl validate`",
-            err=True,
-        )
+    triggers = load_valid_project(opts).triggers
     if names:
         known = {t.name for t in triggers}
         missing = [n for n in names if n not in known]

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from orchctl.triggertests.runner import Report, TestResult
 
 SEPARATOR = " \u203a "
+INDENT = " " * len("FAIL ")
 
 
 def _identity(text: str, **_: object) -> str:
@@ -17,7 +18,8 @@ def _identity(text: str, **_: object) -> str:
 def render_text(
     report: Report, style: Callable[..., str] = _identity, *, verbose: bool = False
 ) -> list[str]:
-    """One line per test (``PASS trigger › test`` / ``FAIL ...: reason``) and a summary line."""
+    """``PASS trigger › test``, or ``FAIL trigger › test`` and indented lines: where the test is
+    written, then one line per problem; then a summary line."""
     lines: list[str] = []
     for result in report.results:
         label = f"{result.trigger}{SEPARATOR}{result.test}"
@@ -27,8 +29,10 @@ def render_text(
                 line += f" (filter error, counted as no match: {_first_line(result.filter_error)})"
             lines.append(line)
         else:
-            reasons = "; ".join(_first_line(f) for f in result.failures)
-            lines.append(style("FAIL", fg="red", bold=True) + f" {label}: {reasons}")
+            lines.append(style("FAIL", fg="red", bold=True) + f" {label}")
+            if result.location:
+                lines.append(INDENT + result.location)
+            lines.extend(INDENT + _first_line(f) for f in result.failures)
         if verbose:
             lines.extend(_details(result))
     summary = f"{report.passed} passed, {report.failed} failed"
@@ -41,13 +45,13 @@ def _first_line(text: str) -> str:
 
 
 def _details(result: TestResult) -> list[str]:
-    out = [f"    match: {'true' if result.matched else 'false'}"]
+    out = [f"{INDENT}match: {'true' if result.matched else 'false'}"]
     if result.filter_error:
-        out.append("    filter error: " + result.filter_error.replace("\n", "\n    "))
+        out.append(f"{INDENT}filter error: " + result.filter_error.replace("\n", "\n" + INDENT))
     for name, value in sorted(result.vars.items()):
-        out.append(f"    vars.{name} = {value!r}")
+        out.append(f"{INDENT}vars.{name} = {value!r}")
     for name, error in sorted(result.var_errors.items()):
-        out.append(f"    vars.{name} error: " + error.replace("\n", "\n    "))
+        out.append(f"{INDENT}vars.{name} error: " + error.replace("\n", "\n" + INDENT))
     return out
 
 
@@ -71,7 +75,9 @@ def junit_xml(report: Report) -> ET.ElementTree[ET.Element]:
             failure = ET.SubElement(
                 case, "failure", message="; ".join(_first_line(f) for f in result.failures)
             )
-            failure.text = "\n".join(result.failures)
+            failure.text = "\n".join(
+                ([result.location] if result.location else []) + result.failures
+            )
     for trigger, suite in suites.items():
         results = [r for r in report.results if r.trigger == trigger]
         suite.set("tests", str(len(results)))

@@ -74,20 +74,27 @@ class TriggerSpec:
 
 @dataclass(frozen=True)
 class Check:
-    """One compared field: ``match`` or ``vars.NAME``."""
+    """One compared field: ``match`` or ``vars.NAME``.
+
+    With no ``actual`` value, ``error`` is the one-line evaluation error, or ``note`` says why
+    there is no value.
+    """
 
     field: str
     expected: str
     actual: str | None
     ok: bool
     error: str | None = None
+    note: str | None = None
 
     def describe(self) -> str:
-        if self.error is not None and self.actual is None:
-            return f"{self.field}: expected {_show(self.expected)}, got error: {self.error}"
-        text = f"{self.field}: expected {_show(self.expected)}, got {_show(self.actual)}"
-        if self.error is not None:
-            text += f" (error: {self.error})"
+        """One line: ``vars.amount: expected "100", got "100.5"``."""
+        text = f"{self.field}: expected {_show(self.expected)}, got "
+        if self.actual is None and self.error is not None:
+            return text + f"error: {self.error}"
+        text += _show(self.actual)
+        if self.actual is None and self.note is not None:
+            text += f" ({self.note})"
         return text
 
 
@@ -113,10 +120,18 @@ class TestResult:
     checks: list[Check] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # failures that are not field checks
     seconds: float = 0.0
+    #: ``file:line:column`` of the test in its YAML file, when the trigger was loaded from one.
+    location: str | None = None
+    #: The filter's runtime error on one line (``filter: error: ... (at 1:16 in the filter)``).
+    filter_problem: str | None = None
 
     @property
     def failures(self) -> list[str]:
-        return self.problems + [c.describe() for c in self.checks if not c.ok]
+        """One line per problem; the filter's error is added once when something failed."""
+        lines = self.problems + [c.describe() for c in self.checks if not c.ok]
+        if lines and self.filter_problem is not None:
+            lines.append(self.filter_problem)
+        return lines
 
 
 @dataclass
@@ -183,13 +198,34 @@ def _linker(links: Mapping[str, Any] | None) -> Any:
     return link
 
 
+def _brief(exc: ExprCompileError | ExprRuntimeError, where: str) -> str:
+    """An expr error on one line: its message and, when known, its place in the expression."""
+    lines = exc.message.splitlines()
+    text = lines[0] if lines else exc.message
+    if exc.line:
+        text += f" (at {exc.line}:{exc.column} in {where})"
+    return text
+
+
+def _where(what: str) -> str:
+    return "the filter" if what == "filter" else "the var"
+
+
+def _location(trigger: TriggerLike, test: TestLike) -> str | None:
+    """Where the test is written (the loader's triggers have an ``origin``, tests an ``index``)."""
+    origin = getattr(trigger, "origin", None)
+    index = getattr(test, "index", None)
+    if origin is None or not isinstance(index, int):
+        return None
+    mark = origin.mark(("tests", index))
+    return f"{origin.file}:{mark.line}:{mark.column}"
+
+
 def _compile(source: str, what: str, problems: list[str]) -> Program | None:
     try:
         return compile_expr(source)
     except ExprCompileError as exc:
-        problems.append(
-            f"{what} does not compile: {exc.message} (line {exc.line}, column {exc.column})"
-        )
+        problems.append(f"{what}: does not compile: {_brief(exc, _where(what))}")
         return None
 
 
@@ -225,7 +261,14 @@ def _run_one(
     compile_problems: list[str],
 ) -> TestResult:
     started = time.perf_counter()
-    result = TestResult(trigger=trigger.name, test=test.name, passed=False, matched=False)
+    result = TestResult(
+        trigger=trigger.name,
+        test=test.name,
+        passed=False,
+        matched=False,
+        location=_location(trigger, test),
+    )
+    var_briefs: dict[str, str] = {}
     if compile_problems:
         result.problems.extend(compile_problems)
         result.seconds = time.perf_counter() - started
@@ -239,6 +282,7 @@ def _run_one(
             result.matched = filter_matches(filter_program.run(env, link=link))
         except ExprRuntimeError as exc:
             result.filter_error = str(exc)
+            result.filter_problem = f"filter: error: {_brief(exc, 'the filter')}"
     if result.matched:
         for name, program in var_programs.items():
             if program is None:
@@ -247,27 +291,20 @@ def _run_one(
                 result.vars[name] = stringify(program.run(env, link=link))
             except ExprRuntimeError as exc:
                 result.var_errors[name] = str(exc)
+                var_briefs[name] = _brief(exc, "the var")
     if test.expect_match is not None:
         expected = "true" if test.expect_match else "false"
         actual = "true" if result.matched else "false"
-        result.checks.append(
-            Check(
-                "match", expected, actual, result.matched == test.expect_match, result.filter_error
-            )
-        )
+        result.checks.append(Check("match", expected, actual, result.matched == test.expect_match))
     for name, raw_expected in (test.expect_vars or {}).items():
         expected = expected_string(raw_expected)
         if name not in var_programs:
             result.problems.append(f"vars.{name}: the trigger defines no var {name!r}")
         elif not result.matched:
-            reason = "the filter did not match, so vars are not evaluated"
-            if result.filter_error:
-                reason += f" (filter error: {result.filter_error})"
-            result.checks.append(Check(f"vars.{name}", expected, None, False, reason))
-        elif name in result.var_errors:
-            result.checks.append(
-                Check(f"vars.{name}", expected, None, False, result.var_errors[name])
-            )
+            note = "the filter did not match, so vars are not evaluated"
+            result.checks.append(Check(f"vars.{name}", expected, None, False, note=note))
+        elif name in var_briefs:
+            result.checks.append(Check(f"vars.{name}", expected, None, False, var_briefs[name]))
         else:
             value = result.vars.get(name)
             result.checks.append(Check(f"vars.{name}", expected, value, value == expected))

@@ -66,7 +66,10 @@ def test_wrong_var_value_is_reported() -> None:
 def test_expected_var_error_fails() -> None:
     result = run_one(TestCase("t", PAYIN, expect_vars={"broken": "x"}))
     assert not result.passed
-    assert result.failures[0].startswith('vars.broken: expected "x", got error: cannot fetch')
+    # the error once, on one line, with its place in the expression
+    assert result.failures == [
+        'vars.broken: expected "x", got error: cannot fetch here from <nil> (at 1:15 in the var)'
+    ]
 
 
 def test_no_match_means_vars_are_not_evaluated() -> None:
@@ -76,7 +79,10 @@ def test_no_match_means_vars_are_not_evaluated() -> None:
     assert result.vars == {}
     failing = run_one(TestCase("t", event, expect_vars={"amount": "100"}))
     assert not failing.passed
-    assert "the filter did not match" in failing.failures[0]
+    assert failing.failures == [
+        'vars.amount: expected "100", got nothing '
+        "(the filter did not match, so vars are not evaluated)"
+    ]
 
 
 def test_filter_runtime_error_is_no_match() -> None:
@@ -86,9 +92,16 @@ def test_filter_runtime_error_is_no_match() -> None:
     assert ok.passed
     assert ok.filter_error is not None
     assert ok.filter_error.startswith("cannot fetch tier from <nil>")
-    bad = run_one(TestCase("match expected", event, expect_match=True), trigger)
+    bad = run_one(
+        TestCase("match expected", event, expect_match=True, expect_vars={"a": "1"}), trigger
+    )
     assert not bad.passed
-    assert "cannot fetch tier from <nil>" in bad.failures[0]
+    # the filter's error is told once, after the checks it explains
+    assert bad.failures == [
+        "match: expected true, got false",
+        'vars.a: expected "1", got nothing (the filter did not match, so vars are not evaluated)',
+        "filter: error: cannot fetch tier from <nil> (at 1:16 in the filter)",
+    ]
 
 
 def test_non_boolean_filter_does_not_match() -> None:
@@ -106,7 +119,9 @@ def test_compile_errors_fail_every_test() -> None:
     trigger = TriggerSpec("t", filter="event.status ==", vars={})
     result = run_one(TestCase("t", PAYIN, expect_match=False), trigger)
     assert not result.passed
-    assert result.failures[0].startswith("filter does not compile: unexpected token EOF")
+    assert result.failures == [
+        "filter: does not compile: unexpected token EOF (at 1:15 in the filter)"
+    ]
 
 
 def test_unknown_expected_var_and_empty_expectations() -> None:
@@ -149,12 +164,16 @@ def test_yaml_values_become_json() -> None:
 def test_render_text_and_summary() -> None:
     tests = (
         TestCase("passes", PAYIN, expect_match=True),
-        TestCase("fails", dict(PAYIN, amount=100.5), expect_vars={"amount": "100"}),
+        TestCase("fails", dict(PAYIN, amount=100.5), expect_vars={"amount": "100", "broken": "x"}),
     )
     report = run_trigger_tests([TriggerSpec(TRIGGER.name, TRIGGER.filter, TRIGGER.vars, tests)])
+    # a TriggerSpec has no file: no location line
     assert render_text(report) == [
         "PASS credit-wallet-on-payin \u203a passes",
-        'FAIL credit-wallet-on-payin \u203a fails: vars.amount: expected "100", got "100.5"',
+        "FAIL credit-wallet-on-payin \u203a fails",
+        '     vars.amount: expected "100", got "100.5"',
+        '     vars.broken: expected "x", got error: cannot fetch here from <nil> '
+        "(at 1:15 in the var)",
         "1 passed, 1 failed",
     ]
     assert not report.ok
@@ -195,42 +214,92 @@ PROJECT = {
         name: credit-wallet-on-payin
         workflow: credit-wallet
         event: SAVED_PAYMENT
-        filter: 'event.status == "SUCCEEDED" && event.type == "PAY-IN"'
+        filter: 'event.status == "SUCCEEDED" && int(event.tier) > 0'
         vars:
-          amount: event.amount
+          amount: string(event.amount)
         tests:
           - name: a succeeded pay-in credits the wallet
-            event: {status: SUCCEEDED, type: PAY-IN, amount: 100}
+            event: {status: SUCCEEDED, tier: "1", amount: 100}
             expect: {match: true, vars: {amount: "100"}}
-          - name: wrong amount
-            event: {status: SUCCEEDED, type: PAY-IN, amount: 100.5}
+          - name: a large amount
+            event: {status: SUCCEEDED, tier: "1", amount: 2500000}
+            expect: {match: true, vars: {amount: "2500000"}}
+          - name: a gold tier
+            event: {status: SUCCEEDED, tier: gold, amount: 100}
             expect: {match: true, vars: {amount: "100"}}
+          - name: a gold tier is no match
+            event: {status: SUCCEEDED, tier: gold, amount: 100}
+            expect: {match: false}
     """,
 }
 
 
-def write_project(root: Path) -> None:
+def write_project(root: Path, replace: tuple[str, str] = ("", "")) -> None:
     for name, text in PROJECT.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+        text = textwrap.dedent(text).lstrip().replace(*replace)
+        path.write_text(text, encoding="utf-8")
 
 
-def test_cli_runs_project_tests(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_runs_project_tests(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from orchctl.cli.main import run
 
     write_project(tmp_path)
-    junit = tmp_path / "out.xml"
-    code = run(["-C", str(tmp_path), "--no-color", "test", "--junit", str(junit)])
-    out = capsys.readouterr().out
+    monkeypatch.chdir(tmp_path)
+    code = run(["--no-color", "test", "--junit", "out.xml"])
+    captured = capsys.readouterr()
     assert code == 1
-    assert "PASS credit-wallet-on-payin \u203a a succeeded pay-in credits the wallet" in out
-    assert (
-        'FAIL credit-wallet-on-payin \u203a wrong amount: vars.amount: expected "100", '
-        'got "100.5"' in out
+    # each failure: the test's place in its file, then one line per problem, errors once
+    assert captured.out.splitlines() == [
+        "PASS credit-wallet-on-payin \u203a a succeeded pay-in credits the wallet",
+        "FAIL credit-wallet-on-payin \u203a a large amount",
+        "     triggers/credit.yaml:12:5",
+        '     vars.amount: expected "2500000", got "2.5e+06"',
+        "FAIL credit-wallet-on-payin \u203a a gold tier",
+        "     triggers/credit.yaml:15:5",
+        "     match: expected true, got false",
+        '     vars.amount: expected "100", got nothing '
+        "(the filter did not match, so vars are not evaluated)",
+        '     filter: error: strconv.Atoi: parsing "gold": invalid syntax (at 1:32 in the filter)',
+        "PASS credit-wallet-on-payin \u203a a gold tier is no match (filter error, counted as no "
+        'match: strconv.Atoi: parsing "gold": invalid syntax (1:32))',
+        "2 passed, 2 failed",
+    ]
+    # validation ran (string() of event.amount, an unused var) but its warnings are not shown
+    assert captured.err == ""
+    root = ET.parse(tmp_path / "out.xml").getroot()
+    assert (root.get("tests"), root.get("failures")) == ("4", "2")
+    failure = root.find("testsuite/testcase[@name='a gold tier']/failure")
+    assert failure is not None
+    assert failure.text == (
+        "triggers/credit.yaml:15:5\n"
+        "match: expected true, got false\n"
+        'vars.amount: expected "100", got nothing '
+        "(the filter did not match, so vars are not evaluated)\n"
+        'filter: error: strconv.Atoi: parsing "gold": invalid syntax (at 1:32 in the filter)'
     )
-    assert out.rstrip().endswith("1 passed, 1 failed")
-    assert ET.parse(junit).getroot().get("tests") == "2"
+
+
+def test_cli_invalid_definitions_run_no_test(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from orchctl.cli.main import run
+
+    write_project(tmp_path, ("expect: {match: false}", "expect: {match: maybe}"))
+    monkeypatch.chdir(tmp_path)
+    assert run(["--no-color", "test", "--junit", "out.xml"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.splitlines() == [
+        "triggers/credit.yaml:20:21: Trigger 'credit-wallet-on-payin': tests[3].expect.match: "
+        "expected a boolean (true or false), got string 'maybe'",
+        "orchctl: error: the definitions are invalid (1 error, 2 warnings in 1 file); nothing "
+        "was read from or written to the stack (hint: run `orchctl validate` for the details)",
+    ]
+    assert not (tmp_path / "out.xml").exists()
 
 
 def test_cli_unknown_trigger_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
