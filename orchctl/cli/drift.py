@@ -19,7 +19,7 @@ from orchctl.plan.desired import desired_from_project
 from orchctl.plan.planner import PlanOptions, make_plan
 
 
-@click.command()
+@click.command(short_help="Is the stack what the repository says? (read-only)")
 @click.option(
     "-o",
     "--output",

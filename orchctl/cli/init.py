@@ -12,7 +12,7 @@ from orchctl.errors import UsageError
 from orchctl.scaffold import GITIGNORE, SCAFFOLD
 
 
-@click.command()
+@click.command(short_help="Scaffold orchctl.yaml, a workflow and a trigger.")
 @click.argument("directory", required=False)
 @click.pass_obj
 def init(opts: GlobalOptions, directory: str | None) -> int:

@@ -22,7 +22,7 @@ from orchctl.render.markdown import render_markdown
 from orchctl.render.text import render_text
 
 
-@click.command()
+@click.command(short_help="Show what would change on the stack.")
 @click.option(
     "-o",
     "--output",
@@ -107,7 +107,7 @@ def plan(
 
     if result.blocked:
         raise OrchctlError(
-            f"the plan is blocked: {len(result.blocked)} trigger(s) orchctl does not manage "
+            f"the plan is blocked: {_triggers(len(result.blocked))} orchctl does not manage "
             "would be left dangling",
             hint="delete or adopt those triggers, or pass --force",
         )
@@ -121,3 +121,7 @@ def plan(
     if detailed_exitcode and result.has_changes:
         return 2
     return 0
+
+
+def _triggers(n: int) -> str:
+    return f"{n} trigger" if n == 1 else f"{n} triggers"

@@ -21,7 +21,7 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-@click.command("sandbox")
+@click.command("sandbox", short_help="Serve the local Orchestration API.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=0, type=int, show_default=True, help="Port; 0 picks a free one.")
 @click.option("--db", "db", default=":memory:", show_default=True, help="SQLite file for state.")

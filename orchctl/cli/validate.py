@@ -12,7 +12,7 @@ from orchctl.diagnostics import Diagnostic, sort_diagnostics, summary_line
 from orchctl.validation.checks import check_project
 
 
-@click.command()
+@click.command(short_help="Check the definitions offline.")
 @click.option(
     "-o",
     "--output",

@@ -6,7 +6,8 @@ from orchctl.plan.model import Action, Change, Plan
 from orchctl.render.redact import Redactor
 
 GAP_RISK = (
-    "events between the delete and the create are NOT caught (a gap of two back-to-back calls)"
+    "events between the delete and the create are NOT caught (a gap of two back-to-back "
+    "calls); `swap: create-first` overlaps instead, for idempotent workflows"
 )
 OVERLAP_RISK = "for a moment both triggers fire: matching events start the workflow twice"
 REASONS_LISTED = 3  # field-change reasons spelled out before "and N more"

@@ -142,7 +142,7 @@ def test_unmanaged_trigger_blocks_unless_forced(
     assert code == 1
     assert "Blocked: this plan cannot be applied (--force overrides):" in out
     assert err.splitlines()[-1] == (
-        "orchctl: error: the plan is blocked: 1 trigger(s) orchctl does not manage would be "
+        "orchctl: error: the plan is blocked: 1 trigger orchctl does not manage would be "
         "left dangling (hint: delete or adopt those triggers, or pass --force)"
     )
     assert not Path("p.json").exists()  # a blocked plan is not saved

@@ -112,7 +112,7 @@ def test_every_action(pruning_plan: Plan) -> None:
         <details><summary><code>-/+</code> Trigger <b>credit-wallet-on-payin</b> — replace, delete-first</summary>
 
         - reason: workflow payin-to-wallet replaced
-        - **risk:** events between the delete and the create are NOT caught (a gap of two back-to-back calls)
+        - **risk:** events between the delete and the create are NOT caught (a gap of two back-to-back calls); &#96;swap: create-first&#96; overlaps instead, for idempotent workflows
 
         </details>
 

@@ -47,7 +47,7 @@ def test_every_action_and_finding(pruning_plan: Plan) -> None:
           x Workflow refunds  wf-refunds-2          (remove duplicate: extra live copy (keeping wf-refunds))
           -/+ Trigger credit-wallet-on-payin        (replace, delete-first)
                 reason: workflow payin-to-wallet replaced
-                risk: events between the delete and the create are NOT caught (a gap of two back-to-back calls)
+                risk: events between the delete and the create are NOT caught (a gap of two back-to-back calls); `swap: create-first` overlaps instead, for idempotent workflows
           +/- Trigger flag-high-value-transactions  (replace, create-first)
                 reason: filter changed
                 risk: for a moment both triggers fire: matching events start the workflow twice
@@ -163,7 +163,7 @@ def test_stage_type_change_vars_and_version_diff() -> None:
                 reason: vars.x removed, vars.y added, version added
                 reason: workflow a replaced
                 reason: servers older than 2025 drop a trigger's `version`: if this replacement is planned again after apply, the stack cannot keep it; remove `version`
-                risk: events between the delete and the create are NOT caught (a gap of two back-to-back calls)
+                risk: events between the delete and the create are NOT caught (a gap of two back-to-back calls); `swap: create-first` overlaps instead, for idempotent workflows
                 - vars.x: "event.x"
                 + vars.y: "event.y"
                 + version: "v2"
