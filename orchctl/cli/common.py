@@ -60,8 +60,11 @@ def warn(message: str) -> None:
     click.echo(click.style("warning: ", fg="yellow") + message, err=True)
 
 
-def load_valid_project(opts: GlobalOptions) -> LoadedProject:
-    """Load and validate; invalid definitions stop the command with their diagnostics."""
+def load_valid_project(
+    opts: GlobalOptions, *, stopped: str = "nothing was read from or written to the stack"
+) -> LoadedProject:
+    """Load and validate; invalid definitions stop the command with their diagnostics
+    (`stopped` says what did not happen); warnings are counted on stderr, listed with -v."""
     project = load_project(opts.directory, opts.env_name)
     diagnostics = sort_diagnostics(check_project(project))
     errors = [d for d in diagnostics if d.severity == "error"]
@@ -69,13 +72,19 @@ def load_valid_project(opts: GlobalOptions) -> LoadedProject:
         for diagnostic in errors:
             click.echo(diagnostic.render(), err=True)
         raise OrchctlError(
-            f"the definitions are invalid ({summary_line(diagnostics)}); nothing was read "
-            "from or written to the stack",
+            f"the definitions are invalid ({summary_line(diagnostics)}); {stopped}",
             hint="run `orchctl validate` for the details",
         )
     if diagnostics and opts.verbose:
         for diagnostic in diagnostics:
             click.echo(diagnostic.render(), err=True)
+    elif diagnostics:
+        n = len(diagnostics)
+        click.echo(
+            f"{n} warning{'s' if n != 1 else ''} in the definitions (`orchctl validate` "
+            "lists them)",
+            err=True,
+        )
     return project
 
 

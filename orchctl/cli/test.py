@@ -26,7 +26,7 @@ def test(opts: GlobalOptions, names: tuple[str, ...], junit_path: str | None) ->
     The definitions are validated first: invalid ones stop the run with their errors.
     NAME selects triggers by name (default: all). Exit status: 0 all passed, 1 otherwise.
     """
-    triggers = load_valid_project(opts).triggers
+    triggers = load_valid_project(opts, stopped="no test was run").triggers
     if names:
         known = {t.name for t in triggers}
         missing = [n for n in names if n not in known]

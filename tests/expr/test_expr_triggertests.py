@@ -268,8 +268,8 @@ def test_cli_runs_project_tests(
         'match: strconv.Atoi: parsing "gold": invalid syntax (1:32))',
         "2 passed, 2 failed",
     ]
-    # validation ran (string() of event.amount, an unused var) but its warnings are not shown
-    assert captured.err == ""
+    # validation ran (string() of event.amount, an unused var): its warnings are counted
+    assert captured.err == "2 warnings in the definitions (`orchctl validate` lists them)\n"
     root = ET.parse(tmp_path / "out.xml").getroot()
     assert (root.get("tests"), root.get("failures")) == ("4", "2")
     failure = root.find("testsuite/testcase[@name='a gold tier']/failure")
@@ -296,8 +296,8 @@ def test_cli_invalid_definitions_run_no_test(
     assert captured.err.splitlines() == [
         "triggers/credit.yaml:20:21: Trigger 'credit-wallet-on-payin': tests[3].expect.match: "
         "expected a boolean (true or false), got string 'maybe'",
-        "orchctl: error: the definitions are invalid (1 error, 2 warnings in 1 file); nothing "
-        "was read from or written to the stack (hint: run `orchctl validate` for the details)",
+        "orchctl: error: the definitions are invalid (1 error, 2 warnings in 1 file); no test "
+        "was run (hint: run `orchctl validate` for the details)",
     ]
     assert not (tmp_path / "out.xml").exists()
 
