@@ -58,6 +58,11 @@ def validate(opts: GlobalOptions, output: str, strict: bool) -> int:
     if diagnostics:
         color = "red" if errors else "yellow"
         click.echo(click.style(summary_line(diagnostics), fg=color, bold=True))
+    elif not project.files:
+        click.echo(
+            f"No definitions found under {opts.directory}: every *.yaml and *.yml file is read "
+            "(except orchctl.yaml, .orchctl/ and hidden folders)."
+        )
     else:
         click.echo(
             click.style(

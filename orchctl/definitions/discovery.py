@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 
 PROJECT_FILE = "orchctl.yaml"
 STATE_DIR = ".orchctl"
@@ -22,8 +24,12 @@ class DiscoveryProblem:
     message: str
 
 
-def discover(root: str) -> tuple[list[FoundFile], list[DiscoveryProblem]]:
-    """Every *.yaml/*.yml under `root`, except orchctl.yaml, .orchctl/ and hidden folders.
+def discover(
+    root: str, exclude: Sequence[str] = ()
+) -> tuple[list[FoundFile], list[DiscoveryProblem]]:
+    """Every *.yaml/*.yml under `root`, except orchctl.yaml, .orchctl/, hidden folders and
+    paths matching an `exclude` glob (relative to `root`, with `/`; a matching folder is
+    not entered).
 
     Symbolic links are followed, but a link that leads back into a folder already being
     walked (a loop) or nowhere (dangling) is reported instead of followed.
@@ -54,6 +60,9 @@ def discover(root: str) -> tuple[list[FoundFile], list[DiscoveryProblem]]:
                 if entry.name.startswith("."):
                     continue
                 full = os.path.join(directory, entry.name)
+                relative = os.path.relpath(full, root).replace(os.sep, "/")
+                if any(fnmatchcase(relative, pattern) for pattern in exclude):
+                    continue
                 try:
                     is_dir = entry.is_dir()
                     is_file = entry.is_file()

@@ -22,6 +22,8 @@ from orchctl.validation.hints import did_you_mean
 from orchctl.validation.locate import at
 
 KINDS = {"Workflow": "workflow", "Trigger": "trigger"}
+# Fields whose value is a boolean: an unquoted `yes` there is what the author meant.
+BOOLEAN_FIELDS = frozenset({"allowOverdraft", "waitingValidation", "match"})
 
 
 @dataclass
@@ -45,7 +47,7 @@ def load_project(
     config, diagnostics = load_project_config(directory)
     environment = config.environment(env_name)
     project = LoadedProject(config, environment, diagnostics=list(diagnostics))
-    found, problems = discover(directory)
+    found, problems = discover(directory, config.exclude)
     for problem in problems:
         project.diagnostics.append(
             Diagnostic(problem.display, 1, 1, "error", "file", problem.message)
@@ -96,7 +98,15 @@ def _load_document(project: LoadedProject, doc: Document, environ: Mapping[str, 
     if not isinstance(kind, str) or kind not in KINDS:
         project.incomplete = True
         if kind is None:
-            out.append(at(doc, (), "kind", "missing `kind` (Workflow or Trigger)"))
+            out.append(
+                at(
+                    doc,
+                    (),
+                    "kind",
+                    "missing `kind` (Workflow or Trigger)",
+                    "not an orchctl file? list it under `exclude:` in orchctl.yaml",
+                )
+            )
         else:
             hint = did_you_mean(str(kind), KINDS) or "expected Workflow or Trigger"
             out.append(at(doc, ("kind",), "kind", f"unknown kind {kind!r}", hint))
@@ -128,6 +138,8 @@ def _load_document(project: LoadedProject, doc: Document, environ: Mapping[str, 
             issue_hint = f'YAML 1.1 reads {word} as a boolean; quote it: "{word}"'
         problem(issue.path, "schema", issue.message, issue_hint, issue.at_key)
     for path, word in written.items():
+        if path and path[-1] in BOOLEAN_FIELDS:
+            continue  # a boolean is what this field wants
         problem(
             path,
             "yaml-boolean",

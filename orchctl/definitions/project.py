@@ -47,6 +47,7 @@ class ProjectConfig:
     prune: bool = False
     default_environment: str = LOCAL
     environments: dict[str, dict[str, Any]] = field(default_factory=dict)
+    exclude: tuple[str, ...] = ()
     document: Document | None = None
 
     def environment(self, requested: str | None) -> Environment:
@@ -116,6 +117,7 @@ def load_project_config(root: str) -> tuple[ProjectConfig, list[Diagnostic]]:
         prune=bool(data.get("prune", False)),
         default_environment=data.get("default_environment", LOCAL),
         environments=dict(data.get("environments") or {}),
+        exclude=tuple(data.get("exclude") or ()),
         document=doc,
     )
     if config.prune and not config.namespace:

@@ -137,8 +137,8 @@ def _trigger(
         provided = trigger.vars
         has_vars = "vars" in doc.data
         for name, path in used.items():
-            if name in provided:
-                continue
+            if name in provided or name != name.strip():
+                continue  # (a name with spaces is reported on the workflow)
             mark = workflow.origin.mark(path)
             yield problem(
                 ("vars",) if has_vars else ("workflow",),

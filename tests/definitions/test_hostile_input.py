@@ -68,7 +68,13 @@ CASES: list[tuple[str, str | bytes, list[str]]] = [
         "- kind: Workflow\n",
         ["f.yaml:1:1: a definition must be a mapping with a `kind`"],
     ),
-    ("missing kind", "name: x\n", ["f.yaml:1:1: missing `kind` (Workflow or Trigger)"]),
+    (
+        "missing kind",
+        "name: x\n",
+        [
+            "f.yaml:1:1: missing `kind` (Workflow or Trigger) (not an orchctl file? list it under `exclude:` in orchctl.yaml)"
+        ],
+    ),
     (
         "unknown kind",
         "kind: workflow\nname: x\n",
@@ -145,10 +151,16 @@ CASES: list[tuple[str, str | bytes, list[str]]] = [
         "kind: Workflow\nname: a\nstages:\n  - send: {source: {account: {id: a, "
         "throughAccount: b, allowOverdraft: yes}}, destination: {wallet: {id: w}}, "
         "amount: {amount: 1, asset: A}}\n",
+        [],
+    ),
+    (
+        "YAML 1.1 boolean in a test event (the Norway problem)",
+        "kind: Workflow\nname: w\nstages: [{noop: {}}]\n---\nkind: Trigger\nname: t\n"
+        "workflow: w\nevent: SAVED_ACCOUNT\ntests:\n  - name: n\n"
+        "    event: {country: NO}\n    expect: {match: true}\n",
         [
-            "f.yaml:4:73: Workflow 'a': stages[0].send.source.account.allowOverdraft: warning: "
-            "unquoted 'yes' is read as a boolean by YAML 1.1 (quote it (\"yes\") if you meant "
-            "a string)"
+            "f.yaml:11:22: Trigger 't': tests[0].event.country: warning: unquoted 'NO' is read "
+            'as a boolean by YAML 1.1 (quote it ("NO") if you meant a string)'
         ],
     ),
 ]

@@ -197,3 +197,21 @@ SETTINGS_CASES = [
 )
 def test_project_settings(tmp_path: Path, text: str, expected: list[str]) -> None:
     assert diagnose(tmp_path, {"orchctl.yaml": text}) == expected
+
+
+def test_exclude_globs_skip_files_and_folders(tmp_path: Path) -> None:
+    files = {
+        "orchctl.yaml": "exclude: [docker-compose.yml, 'deploy/*', '*.tmpl.yaml']\n",
+        "docker-compose.yml": "services: {db: {image: postgres}}\n",
+        "deploy/k8s/app.yaml": "apiVersion: v1\nkind: ConfigMap\n",
+        "w.tmpl.yaml": "{{ not yaml at all\n",
+        "w.yaml": NOOP.format("a"),
+    }
+    assert diagnose(tmp_path, files) == []
+    assert [w.name for w in load_project(str(tmp_path)).workflows] == ["a"]
+
+
+def test_without_exclude_a_foreign_yaml_file_is_an_error(tmp_path: Path) -> None:
+    assert diagnose(tmp_path, {"docker-compose.yml": "services: {}\n"}) == [
+        "docker-compose.yml:1:1: missing `kind` (Workflow or Trigger) (not an orchctl file? list it under `exclude:` in orchctl.yaml)"
+    ]
