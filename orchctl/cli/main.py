@@ -103,9 +103,11 @@ def hoist_global_options(argv: list[str]) -> list[str]:
                 i += 1
             else:
                 kept.append(token)
-        elif token in _GLOBAL_FLAGS or (
-            len(token) > 1 and set(token[1:]) == {"v"} and token[0] == "-"
-        ) or (token.startswith("-C") and len(token) > 2):
+        elif (
+            token in _GLOBAL_FLAGS
+            or (len(token) > 1 and set(token[1:]) == {"v"} and token[0] == "-")
+            or (token.startswith("-C") and len(token) > 2)
+        ):
             moved.append(token)
         else:
             kept.append(token)
