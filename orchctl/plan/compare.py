@@ -28,12 +28,23 @@ def canonical(value: Any) -> Any:
     return value
 
 
+def encode(body: Any) -> str:
+    """Compact, key-sorted JSON of a value that is already canonical (the bodies below)."""
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical_json(value: Any) -> str:
-    return json.dumps(canonical(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return encode(canonical(value))
 
 
 def digest(value: Any) -> str:
-    return hashlib.sha256(canonical_json(value).encode()).hexdigest()[:16]
+    """A short digest of any JSON value, compared semantically."""
+    return body_digest(canonical(value))
+
+
+def body_digest(body: Any) -> str:
+    """A short digest of an already canonical body."""
+    return hashlib.sha256(encode(body).encode()).hexdigest()[:16]
 
 
 def workflow_body(stages: Any) -> dict[str, Any]:
@@ -56,7 +67,8 @@ def trigger_body(
 
 
 def same(before: dict[str, Any], after: dict[str, Any]) -> bool:
-    return canonical_json(before) == canonical_json(after)
+    """Whether two bodies made by `workflow_body`/`trigger_body` (canonical) are equal."""
+    return encode(before) == encode(after)
 
 
 def field_changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[FieldChange, ...]:

@@ -26,8 +26,8 @@ from orchctl.api.models import Trigger as LiveTrigger
 from orchctl.api.models import Workflow as LiveWorkflow
 from orchctl.errors import OrchctlError
 from orchctl.plan.compare import (
-    canonical_json,
-    digest,
+    body_digest,
+    encode,
     field_changes,
     same,
     trigger_body,
@@ -396,12 +396,12 @@ def _lookalikes(desired: Desired, outside: list[LiveTrigger], namer: Namer) -> d
     by_body: dict[str, DesiredTrigger] = {}
     for wanted in desired.triggers:
         body = trigger_body(wanted.event, wanted.filter, wanted.vars, wanted.version)
-        by_body.setdefault(canonical_json(body), wanted)
+        by_body.setdefault(encode(body), wanted)
     found: dict[str, Finding] = {}
     for trigger in outside:
         same_name = by_name.get(trigger.name.rsplit("/", 1)[-1])
         body = trigger_body(trigger.event, trigger.filter, trigger.vars, trigger.version)
-        same_body = by_body.get(canonical_json(body))
+        same_body = by_body.get(encode(body))
         match, why = (
             (same_name, "same name") if same_name else (same_body, "same event, filter and vars")
         )
@@ -476,7 +476,7 @@ def fingerprint(obj: LiveWorkflow | LiveTrigger) -> str:
     body = {"name": obj.name, **_body(obj)}
     if isinstance(obj, LiveTrigger):
         body["workflowID"] = obj.workflow_id
-    return digest(body)
+    return body_digest(body)
 
 
 _ACTION_ORDER = {
