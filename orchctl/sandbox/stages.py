@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from orchctl.sandbox.bodies import field as lookup_field
 from orchctl.sandbox.clock import parse_rfc3339
 
 STAGE_TYPES = ("send", "delay", "wait_event", "update", "noop")
@@ -73,16 +74,6 @@ def _json_kind(value: Any) -> str:
     return "object"
 
 
-def _lookup(obj: dict[str, Any], field: str) -> tuple[bool, Any]:
-    """Go's encoding/json matching: exact key first, then case-insensitive."""
-    if field in obj:
-        return True, obj[field]
-    for key, value in obj.items():
-        if key.lower() == field.lower():
-            return True, value
-    return False, None
-
-
 def _decode(spec: Any, value: Any, where: str) -> None:
     if value is None:
         return
@@ -123,7 +114,7 @@ def _decode(spec: Any, value: Any, where: str) -> None:
             f"json: cannot unmarshal {_json_kind(value)} into Go value of type {where}"
         )
     for field, sub in spec.items():
-        present, item = _lookup(value, field)
+        present, item = lookup_field(value, field)
         if present:
             _decode(sub, item, f"{where}.{field}")
 
@@ -171,7 +162,7 @@ class ResolvedStage:
 def _get(obj: Any, field: str) -> Any:
     if not isinstance(obj, dict):
         return None
-    return _lookup(obj, field)[1]
+    return lookup_field(obj, field)[1]
 
 
 def _str(obj: Any, field: str, default: str = "") -> str:
