@@ -235,40 +235,22 @@ def _resolve_send(body: dict[str, Any]) -> ResolvedStage:
     if src_kind == "payment" and dst_kind == "payment":
         raise StageError("send from a payment to a payment is not supported")
     resolved: dict[str, Any] = {}
+    src_json: dict[str, Any]
     if src_kind == "account":
-        src_json = {
-            "id": _str(src, "id"),
-            "ledger": _str(src, "ledger", "default"),
-            "throughAccount": _str(src, "throughAccount", "world"),
-            "allowOverdraft": _bool(src, "allowOverdraft"),
-        }
-        if not src_json["id"]:
-            raise StageError("source.account.id is required")
+        src_json = _account(src, "source")
     elif src_kind == "wallet":
-        src_json = {k: _str(src, k) for k in ("id", "name") if _str(src, k)}
-        src_json["balance"] = _str(src, "balance", "main")
-        if not (src_json.get("id") or src_json.get("name")):
-            raise StageError("source.wallet: id or name is required")
+        src_json = _wallet(src, "source")
     else:
         src_json = {k: _str(src, k) for k in ("id", "ledger", "holdingAccount") if _str(src, k)}
         src_json["throughAccount"] = _str(src, "throughAccount", "world")
         src_json["allowOverdraft"] = _bool(src, "allowOverdraft")
         if not src_json.get("id"):
             raise StageError("source.payment.id is required")
+    dst_json: dict[str, Any]
     if dst_kind == "account":
-        dst_json: dict[str, Any] = {
-            "id": _str(dst, "id"),
-            "ledger": _str(dst, "ledger", "default"),
-            "throughAccount": _str(dst, "throughAccount", "world"),
-            "allowOverdraft": _bool(dst, "allowOverdraft"),
-        }
-        if not dst_json["id"]:
-            raise StageError("destination.account.id is required")
+        dst_json = _account(dst, "destination")
     elif dst_kind == "wallet":
-        dst_json = {k: _str(dst, k) for k in ("id", "name") if _str(dst, k)}
-        dst_json["balance"] = _str(dst, "balance", "main")
-        if not (dst_json.get("id") or dst_json.get("name")):
-            raise StageError("destination.wallet: id or name is required")
+        dst_json = _wallet(dst, "destination")
     else:
         dst_json = {
             "psp": _str(dst, "psp"),
@@ -430,3 +412,25 @@ def resolve_stage(stage: dict[str, Any], variables: dict[str, str]) -> ResolvedS
     if resolved["metadata"] is None:
         raise StageError("update.account.metadata is required")
     return ResolvedStage("update", {"account": resolved}, (("AddAccountMetadata", dict(resolved)),))
+
+
+def _account(obj: dict[str, Any], side: str) -> dict[str, Any]:
+    """A ledger account endpoint of `send`, with the run-time defaults applied."""
+    resolved = {
+        "id": _str(obj, "id"),
+        "ledger": _str(obj, "ledger", "default"),
+        "throughAccount": _str(obj, "throughAccount", "world"),
+        "allowOverdraft": _bool(obj, "allowOverdraft"),
+    }
+    if not resolved["id"]:
+        raise StageError(f"{side}.account.id is required")
+    return resolved
+
+
+def _wallet(obj: dict[str, Any], side: str) -> dict[str, Any]:
+    """A wallet endpoint of `send` (by id or name), with the default balance."""
+    resolved: dict[str, Any] = {k: _str(obj, k) for k in ("id", "name") if _str(obj, k)}
+    resolved["balance"] = _str(obj, "balance", "main")
+    if not (resolved.get("id") or resolved.get("name")):
+        raise StageError(f"{side}.wallet: id or name is required")
+    return resolved
