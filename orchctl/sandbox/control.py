@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from orchctl.sandbox import bodies
-from orchctl.sandbox.app import Ctx
+from orchctl.sandbox.routing import Ctx
 from orchctl.sandbox.errors import validation
 from orchctl.sandbox.events import emit
 from orchctl.sandbox.faults import Faults, Latency, ScriptedFault

@@ -13,7 +13,9 @@ from orchctl.sandbox.auth import Auth, Client
 from orchctl.sandbox.events import emit
 from orchctl.sandbox.faults import FaultInjector, Faults, Latency
 from orchctl.sandbox.messages import Request, Response
+from orchctl.sandbox.profile import DEFAULT_PROFILE, Profile, get_profile
 from orchctl.sandbox.records import TimelineEntry
+from orchctl.sandbox.routes import API_ROUTES, CONTROL_ROUTES
 from orchctl.sandbox.runner import Runner
 from orchctl.sandbox.seeding import bulk_seed
 from orchctl.sandbox.server import SandboxServer
@@ -29,7 +31,9 @@ class Sandbox:
 
     ``path`` is ``":memory:"`` or a SQLite file (state survives a restart). ``auth`` lists
     OAuth2 clients (``Client`` or ``"ID:SECRET[:scopes]"``); None turns auth off.
-    ``time_scale`` multiplies every delay (0.001 makes an hour 3.6 s).
+    ``time_scale`` multiplies every delay (0.001 makes an hour 3.6 s). ``profile`` picks the
+    service imitated: ``"current"`` (today's) or ``"patched"`` (its unmerged fix branches;
+    see :mod:`orchctl.sandbox.profile`).
     """
 
     def __init__(
@@ -42,7 +46,9 @@ class Sandbox:
         latency: Latency | None = None,
         time_scale: float = 1.0,
         links: dict[str, Any] | None = None,
+        profile: str | Profile = DEFAULT_PROFILE,
     ) -> None:
+        self.profile = get_profile(profile)
         self.store = Store(path, seed=seed)
         self.runner = Runner(self.store, time_scale=time_scale)
         clients = None
@@ -54,6 +60,9 @@ class Sandbox:
             auth=Auth(clients) if clients is not None else None,
             injector=FaultInjector(faults or Faults(seed=seed), latency or Latency()),
             links=links,
+            profile=self.profile,
+            api_routes=API_ROUTES,
+            control_routes=CONTROL_ROUTES,
         )
         self._servers: list[SandboxServer] = []
         self._closed = False

@@ -8,16 +8,14 @@ run's variables (stringified). Errors are recorded on the occurrence.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from orchctl.sandbox.clock import now_str
 from orchctl.sandbox.errors import NO_ROWS
 from orchctl.sandbox.expressions import evaluate, filter_matches, stringify
 from orchctl.sandbox.ids import new_id
 from orchctl.sandbox.records import Trigger
-
-if TYPE_CHECKING:
-    from orchctl.sandbox.app import App
+from orchctl.sandbox.routing import Services as App
 
 
 class LinkError(Exception):

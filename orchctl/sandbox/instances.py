@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from orchctl.sandbox import bodies
-from orchctl.sandbox.app import Ctx
+from orchctl.sandbox.routing import Ctx
 from orchctl.sandbox.errors import NO_ROWS, internal, validation
 from orchctl.sandbox.messages import Response
 from orchctl.sandbox.pagination import cursor_body, parse_page

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from orchctl.sandbox import bodies
-from orchctl.sandbox.app import Ctx
+from orchctl.sandbox.routing import Ctx
 from orchctl.sandbox.clock import now_str
 from orchctl.sandbox.errors import NO_ROWS, internal, not_found, validation
 from orchctl.sandbox.expressions import compile_error, evaluate, filter_matches, stringify
