@@ -64,17 +64,17 @@ class App:
             return Response(0, reset=True)
         if path.startswith(GATEWAY_PREFIX + "/") or path == GATEWAY_PREFIX:
             path = path[len(GATEWAY_PREFIX) :] or "/"
-        actor = request.header("x-sandbox-actor") or "anonymous"
-        if self.auth is not None and path != INFO_PATH:
-            try:
-                actor = self.auth.check(request)
-            except Unauthorized:
-                return Response.empty(401)
         version = "v1"
         if path.startswith("/v2/"):
             version, path = "v2", path[3:]
             if path.rstrip("/") == INFO_PATH:  # listed in the spec, not served by the router
                 return Response.text(404, "404 page not found\n")
+        actor = request.header("x-sandbox-actor") or "anonymous"
+        if self.auth is not None and not (version == "v1" and path == INFO_PATH):
+            try:
+                actor = self.auth.check(request)
+            except Unauthorized:
+                return Response.empty(401)
         ctx_written: list[int] = []
         response = self._dispatch(self.api_routes, request, path, version, actor, ctx_written)
         if fault == "lost":
