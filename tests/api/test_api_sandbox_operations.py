@@ -158,7 +158,7 @@ def lifecycle(sb: Sandbox, version: str, recorded: dict[str, int]) -> None:
         assert got.error is None
         assert [s.stage for s in got.status] == [0, 1]
         history = client.get_instance_history(run.id)
-        assert [h.name for h in history] == ["wait_event", "update"]
+        assert [h.name for h in history] == ["RunWaitEvent", "RunUpdate"]
         assert all(h.terminated for h in history)
         activities = client.get_instance_stage_history(run.id, 1)
         assert activities

@@ -34,7 +34,7 @@ def test_run_interpolates_with_defaults_and_records_history(api: Api) -> None:
     assert "error" not in instance
     assert [s["stage"] for s in instance["status"]] == [0]
     (entry,) = _history(api, instance["id"])
-    assert entry["name"] == "send"
+    assert entry["name"] == "RunSend"
     assert entry["terminated"] is True
     assert entry["input"]["source"]["account"] == {
         "id": "world",
@@ -144,7 +144,7 @@ def test_run_without_wait_returns_at_once(sandbox: Sandbox, api: Api) -> None:
 def test_wait_event_is_released_by_send_event(sandbox: Sandbox, api: Api) -> None:
     workflow = api.create_workflow([{"wait_event": {"event": "approved"}}, {"noop": {}}])
     instance = api.run(workflow["id"], wait=False)
-    _wait_for(api, instance["id"], lambda d: len(d["status"]) == 1)
+    _wait_for(api, instance["id"], lambda d: len(d.get("status", [])) == 1)
     other = api.request("POST", f"/instances/{instance['id']}/events", json={"name": "other"})
     assert other.status_code == 204
     assert api.request("GET", f"/instances/{instance['id']}").json()["data"]["terminated"] is False
@@ -166,7 +166,7 @@ def test_event_sent_before_the_wait_is_buffered(sandbox: Sandbox, api: Api) -> N
 def test_abort_terminates_and_abort_again_is_500(sandbox: Sandbox, api: Api) -> None:
     workflow = api.create_workflow([{"wait_event": {"event": "never"}}])
     instance = api.run(workflow["id"], wait=False)
-    _wait_for(api, instance["id"], lambda d: len(d["status"]) == 1)
+    _wait_for(api, instance["id"], lambda d: len(d.get("status", [])) == 1)
     assert api.request("PUT", f"/instances/{instance['id']}/abort").status_code == 204
     got = api.request("GET", f"/instances/{instance['id']}").json()["data"]
     assert got["terminated"] is True
@@ -176,9 +176,12 @@ def test_abort_terminates_and_abort_again_is_500(sandbox: Sandbox, api: Api) -> 
     assert late.status_code == 500
 
 
-def test_unknown_instance_is_500(api: Api) -> None:
-    for path in ("", "/history", "/stages/0/history"):
+def test_unknown_instance_is_500_its_stage_history_404(api: Api) -> None:
+    for path in ("", "/history"):
         assert api.request("GET", f"/instances/{ZERO_UUID}{path}").status_code == 500
+    resp = api.request("GET", f"/instances/{ZERO_UUID}/stages/0/history")
+    assert resp.status_code == 404
+    assert resp.json() == {"errorCode": "NOT_FOUND", "errorMessage": "Instance not found"}
 
 
 def test_run_body_must_be_a_string_map(api: Api) -> None:
