@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 from typing import Any
 
 import pytest
@@ -247,3 +248,43 @@ def _wait_for(api: Api, instance_id: str, check: Any, timeout: float = 5.0) -> d
             return data
         assert time.monotonic() < deadline, data
         time.sleep(0.01)
+
+
+def test_instance_shape_workflow_object_run_ids_and_history_names(api: Api) -> None:
+    stages = [
+        {"noop": {}},
+        {"delay": {"duration": "1ms"}},
+        {"update": {"account": {"id": "a", "metadata": {"k": "v"}}}},
+        {"wait_event": {"event": "go"}},
+    ]
+    workflow = api.create_workflow(stages)
+    started = api.run(workflow["id"], wait=False)
+    assert "workflow" not in started  # RunWorkflow answers the row as inserted
+    assert "status" not in started
+    _wait_for(api, started["id"], lambda d: len(d.get("status", [])) == 4)
+    api.request("POST", f"/instances/{started['id']}/events", json={"name": "go"})
+    done = _wait_for(api, started["id"], lambda d: d["terminated"])
+    assert done["workflow"] == workflow
+    run_ids = {s["temporalRunID"] for s in done["status"]}
+    assert len(run_ids) == 1  # the "-main" child's run id, shared by its stages
+    uuid.UUID(run_ids.pop())
+    assert [s["instanceID"] for s in done["status"]] == [started["id"]] * 4
+    names = [h["name"] for h in _history(api, started["id"])]
+    assert names == ["RunNoOp", "RunDelay", "RunUpdate", "RunWaitEvent"]
+    listed = api.list_all("/instances")
+    assert listed[0]["workflow"]["id"] == workflow["id"]
+    waited = api.run(api.create_workflow([{"noop": {}}])["id"])  # ?wait=true: GetInstance
+    assert waited["workflow"]["config"]["stages"] == [{"noop": {}}]
+
+
+@pytest.mark.parametrize("number", ["4", "99", "-1", "x", "1.0", "9223372036854775808"])
+def test_stage_number_past_the_last_or_not_an_integer_is_404(api: Api, number: str) -> None:
+    workflow = api.create_workflow([{"noop": {}}] * 4)
+    instance = api.run(workflow["id"])
+    assert api.request("GET", f"/instances/{instance['id']}/stages/3/history").status_code == 200
+    resp = api.request("GET", f"/instances/{instance['id']}/stages/{number}/history")
+    assert resp.status_code == 404
+    if number.lstrip("-").isdigit() and int(number) < 2**63:
+        assert resp.json() == {"errorCode": "NOT_FOUND", "errorMessage": "Instance not found"}
+    else:  # strconv.ParseInt failed: WriteHeader(404), no body
+        assert resp.content == b""
