@@ -23,6 +23,8 @@ COMMANDS: dict[str, str] = {
     "drift": "orchctl.cli.drift:drift",
     "sandbox": "orchctl.cli.sandbox:sandbox",
     "test": "orchctl.cli.test:test",
+    "show": "orchctl.cli.show:show",
+    "github": "orchctl.cli.github:github",
 }
 
 
