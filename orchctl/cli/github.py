@@ -122,5 +122,7 @@ def drift_issue(
     elif outcome.action == "unchanged":
         click.echo(f"Drift issue #{issue.number} is up to date; nothing written.", err=True)
     else:
-        click.echo(f"{outcome.action.capitalize()} drift issue #{issue.number}: {issue.html_url}", err=True)
+        click.echo(
+            f"{outcome.action.capitalize()} drift issue #{issue.number}: {issue.html_url}", err=True
+        )
     return 0 if report.in_sync else 2

@@ -42,7 +42,5 @@ def show(opts: GlobalOptions, plan_file: str, output: str, show_unmanaged: bool)
             err=True,
         )
         color = use_color(opts)
-        click.echo(
-            render_text(saved.plan, color=color, show_unmanaged=show_unmanaged), color=color
-        )
+        click.echo(render_text(saved.plan, color=color, show_unmanaged=show_unmanaged), color=color)
     return 0

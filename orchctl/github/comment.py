@@ -91,7 +91,9 @@ def _callout(changes: Iterable[Change]) -> list[str]:
     for change in shown:
         what = escape(describe.description(change, identity))
         risk = describe.risk(change)
-        line = f"> - <code>{escape(change.action.value)}</code> <b>{escape(change.name)}</b> — {what}"
+        line = (
+            f"> - <code>{escape(change.action.value)}</code> <b>{escape(change.name)}</b> — {what}"
+        )
         if risk:
             line += f": {escape(risk)}"
         lines.append(line)
@@ -121,4 +123,3 @@ def summary_markdown(saved: SavedPlan, limit: int) -> str:
     return render_markdown(
         saved.plan, limit=limit, full_plan_hint="the saved plan (`orchctl show PLANFILE`)"
     )
-

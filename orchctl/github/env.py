@@ -79,7 +79,7 @@ def pull_request_number(event_path: str | None) -> int:
         if isinstance(pr, dict) and _number(pr.get("number")):
             return int(pr["number"])
         issue = event.get("issue")
-        if isinstance(issue, dict) and issue.get("pull_request") and _number(issue.get("number")):
+        if isinstance(issue, dict) and "pull_request" in issue and _number(issue.get("number")):
             return int(issue["number"])
     raise GitHubSetupError(
         "no pull request in this workflow's event (a push or a schedule?)",

@@ -8,6 +8,7 @@ note in their place says how many were left out and where the full plan is.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 
 SECTION_START = "\n<details><summary><code>"  # a change's section (render/markdown.py)
@@ -24,7 +25,7 @@ def split_sections(markdown: str) -> tuple[str, list[str]]:
         return markdown, []
     bounds = [*starts, len(markdown)]
     head = markdown[: starts[0]]
-    return head, [markdown[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+    return head, [markdown[a:b] for a, b in itertools.pairwise(bounds)]
 
 
 def fit_sections(markdown: str, limit: int, note: Callable[[int], str]) -> str | None:

@@ -23,9 +23,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def github(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[State]:
+def github(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[State]:
     """The double, and the variables a GitHub Actions job has, pointing at it."""
     for name in ("GITHUB_TOKEN", "GITHUB_EVENT_PATH", "GITHUB_SERVER_URL", "GITHUB_RUN_ID"):
         monkeypatch.delenv(name, raising=False)

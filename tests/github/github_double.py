@@ -116,6 +116,7 @@ class _Handler(BaseHTTPRequestHandler):
             rest = path[len(state.prefix + "/repos/" + state.repository) :]
             body = json.loads(raw) if raw else {}
             self._route(method, rest, query, body)
+        return None
 
     def _route(
         self, method: str, rest: str, query: dict[str, list[str]], body: dict[str, Any]

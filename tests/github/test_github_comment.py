@@ -76,7 +76,10 @@ def test_a_changed_plan_updates_the_same_comment_in_place(
     (comment,) = ours(github, number)
     assert comment["id"] == first["id"]
     assert comment["body"] != first_body
-    assert github.writes[-1] == ("PATCH", f"/repos/acme/payments-flows/issues/comments/{first['id']}")
+    assert github.writes[-1] == (
+        "PATCH",
+        f"/repos/acme/payments-flows/issues/comments/{first['id']}",
+    )
     assert err.startswith(f"Updated the plan comment on pull request #{number}")
 
 
@@ -132,7 +135,9 @@ def test_other_comments_are_left_untouched(
         assert orchctl(capsys, "github", "comment", plan(capsys))[0] == 0
     for cid, body in others.items():
         assert github.comments[cid]["body"] == body
-    assert [c["body"] for c in github.comments_on(other_pr)] == [PLAN_MARKER + "\nanother pull request"]
+    assert [c["body"] for c in github.comments_on(other_pr)] == [
+        PLAN_MARKER + "\nanother pull request"
+    ]
     assert len(ours(github, number)) == 1
     assert [w for w in github.writes if w[0] == "PATCH"] == []
 
