@@ -46,7 +46,13 @@ def github() -> None:
     default=None,
     help="Pull request number (default: the one of the workflow's event).",
 )
-def comment(plan_file: str, pr_number: int | None) -> int:
+@click.option(
+    "--summary/--no-summary",
+    default=True,
+    show_default=True,
+    help="Also append the full plan to $GITHUB_STEP_SUMMARY.",
+)
+def comment(plan_file: str, pr_number: int | None, summary: bool) -> int:
     """Post the saved plan as the pull request's comment for its environment.
 
     One comment per environment, found by a hidden marker and updated in place; nothing is
@@ -58,7 +64,8 @@ def comment(plan_file: str, pr_number: int | None) -> int:
     body = comment_body(saved, run_url=gh.run_url)
     with GitHubClient(gh.api_url, gh.token, gh.repository) as client:
         outcome = upsert_comment(client, number, plan_marker(saved.plan), body)
-    append_summary(gh.step_summary, lambda limit: summary_markdown(saved, limit))
+    if summary:
+        append_summary(gh.step_summary, lambda limit: summary_markdown(saved, limit))
     where = f"pull request #{number} (environment {saved.plan.environment})"
     if outcome.action == "unchanged":
         click.echo(f"The plan comment on {where} is up to date; nothing written.", err=True)
