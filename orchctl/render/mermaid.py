@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from orchctl.plan.model import Action, Change, Plan
+from orchctl.plan.model import Action, Plan
 
 MAX_NODES = 50
 _PLAIN = re.compile(r"[A-Za-z0-9 ._-]")
