@@ -59,9 +59,9 @@ def mermaid_lines(plan: Plan) -> list[str]:
             edges[change.name] = change.workflow
             nodes.setdefault(("Workflow", change.workflow), [])
     for change in plan.changes:  # context workflows keep their own (no-op) action
-        key = (change.kind, change.name)
-        if change.kind == "Workflow" and key in nodes and change.action is Action.NOOP:
-            nodes[key].append(change.action)
+        context: tuple[str, str] = (change.kind, change.name)
+        if change.kind == "Workflow" and context in nodes and change.action is Action.NOOP:
+            nodes[context].append(change.action)
     if len(nodes) > MAX_NODES:
         return [
             f"_The graph is omitted: the plan touches {len(nodes)} workflows and triggers "
