@@ -74,7 +74,7 @@ def _callout(changes: Iterable[Change]) -> list[str]:
         return []
     deleted = sum(1 for c in risky if not c.action.is_replace)
     replaced = len(risky) - deleted
-    counts = " and ".join(
+    counts = ", ".join(
         part
         for part in (
             f"{deleted} deleted" if deleted else "",
@@ -82,10 +82,11 @@ def _callout(changes: Iterable[Change]) -> list[str]:
         )
         if part
     )
+    noun = "Trigger" if len(risky) == 1 else "Triggers"
     lines = [
         "",
         "> [!CAUTION]",
-        f"> **Triggers {counts}**: events may be missed or start a workflow twice.",
+        f"> **{noun}: {counts}.** Events may be missed, or start a workflow twice.",
     ]
     shown = risky[:20]
     for change in shown:

@@ -104,7 +104,7 @@ def test_trigger_replacements_and_deletions_are_called_out_first(
     assert lines[2:5] == [
         "",
         "> [!CAUTION]",
-        "> **Triggers 1 deleted and 1 replaced**: events may be missed or start a workflow twice.",
+        "> **Triggers: 1 deleted, 1 replaced.** Events may be missed, or start a workflow twice.",
     ]
     assert lines[5].startswith(
         "> - <code>-/+</code> <b>credit-wallet-on-payin</b> — replace, delete-first: events "
