@@ -11,7 +11,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from orchctl.api import LiveState, OrchestrationClient
+from orchctl.api import LiveState, OrchestrationClient, Trigger
+from orchctl.apply.lock import Holder, current_holder, is_lock_object
 from orchctl.definitions.loader import LoadedProject
 from orchctl.errors import OrchctlError
 from orchctl.plan.desired import desired_from_project
@@ -33,6 +34,16 @@ DRIFT = PlanRequest(prune=False, allow_empty=True)  # drift never deletes; repor
 
 
 @dataclass(frozen=True)
+class LiveView:
+    """The live state as the planner sees it (no lock object, no shadow trigger), and what
+    was taken out."""
+
+    state: LiveState
+    lock_holder: Holder | None = None  # someone holds (or is taking) the apply lock
+    shadows: tuple[Trigger, ...] = ()  # shadow triggers an interrupted apply left behind
+
+
+@dataclass(frozen=True)
 class Planned:
     project: LoadedProject
     desired: Desired
@@ -40,6 +51,8 @@ class Planned:
     live: LiveState  # as the planner saw it
     plan: Plan
     target: Target
+    lock_holder: Holder | None = None
+    shadows: tuple[Trigger, ...] = ()
 
 
 def plan_options(project: LoadedProject, request: PlanRequest) -> PlanOptions:
@@ -59,9 +72,26 @@ def plan_options(project: LoadedProject, request: PlanRequest) -> PlanOptions:
     )
 
 
-def read_live(client: OrchestrationClient) -> LiveState:
-    """Every workflow and trigger of the stack."""
-    return client.list_all()
+def read_live(client: OrchestrationClient, environment: str, namespace: str | None) -> LiveView:
+    """Every workflow and trigger of the stack, lock objects and shadows set apart."""
+    return split_live(client.list_all(), environment, namespace)
+
+
+SHADOW_EVENT_PREFIX = "orchctl-shadow-"  # until orchctl.apply.shadow lands (i11-lock)
+
+
+def is_shadow(trigger: Trigger) -> bool:
+    return trigger.event.startswith(SHADOW_EVENT_PREFIX)
+
+
+def split_live(live: LiveState, environment: str, namespace: str | None) -> LiveView:
+    holder = current_holder(live, environment, namespace)
+    shadows = tuple(t for t in live.triggers if is_shadow(t))
+    state = LiveState(
+        workflows=tuple(w for w in live.workflows if not is_lock_object(w)),
+        triggers=tuple(t for t in live.triggers if not is_shadow(t)),
+    )
+    return LiveView(state, holder, shadows)
 
 
 def plan_with(
@@ -75,8 +105,11 @@ def plan_with(
     """Read the stack through an open client and plan the project against it."""
     options = plan_options(project, request)
     wanted = desired if desired is not None else desired_from_project(project)
-    live = read_live(client)
-    return Planned(project, wanted, options, live, make_plan(wanted, live, options), target)
+    view = read_live(client, options.environment, options.namespace)
+    plan = make_plan(wanted, view.state, options)
+    return Planned(
+        project, wanted, options, view.state, plan, target, view.lock_holder, view.shadows
+    )
 
 
 @contextmanager

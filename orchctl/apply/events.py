@@ -22,8 +22,8 @@ if TYPE_CHECKING:
 FORMAT_VERSION = "1"
 
 
-def _event(kind: str, **fields: Any) -> dict[str, Any]:
-    return {"type": kind, "format_version": FORMAT_VERSION, **fields}
+def _event(event_type: str, /, **fields: Any) -> dict[str, Any]:
+    return {"type": event_type, "format_version": FORMAT_VERSION, **fields}
 
 
 def _step(step: Step) -> dict[str, Any]:
