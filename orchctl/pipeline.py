@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from orchctl.api import LiveState, OrchestrationClient, Trigger
+from orchctl.apply.facts import current_facts
 from orchctl.apply.lock import Holder, current_holder, is_lock_object
 from orchctl.definitions.loader import LoadedProject
 from orchctl.errors import OrchctlError
@@ -53,6 +54,7 @@ class Planned:
     target: Target
     lock_holder: Holder | None = None
     shadows: tuple[Trigger, ...] = ()
+    unversioned: tuple[str, ...] = ()  # triggers whose `version` the server cannot keep
 
 
 def plan_options(project: LoadedProject, request: PlanRequest) -> PlanOptions:
@@ -105,10 +107,23 @@ def plan_with(
     """Read the stack through an open client and plan the project against it."""
     options = plan_options(project, request)
     wanted = desired if desired is not None else desired_from_project(project)
+    facts = current_facts(client, project.config.root, options.environment)
+    unversioned: tuple[str, ...] = ()
+    if not facts.trigger_versions:
+        options = replace(options, trigger_versions=False)
+        unversioned = tuple(t.name for t in wanted.triggers if t.version is not None)
     view = read_live(client, options.environment, options.namespace)
     plan = make_plan(wanted, view.state, options)
     return Planned(
-        project, wanted, options, view.state, plan, target, view.lock_holder, view.shadows
+        project,
+        wanted,
+        options,
+        view.state,
+        plan,
+        target,
+        view.lock_holder,
+        view.shadows,
+        unversioned,
     )
 
 

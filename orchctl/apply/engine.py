@@ -23,11 +23,14 @@ from orchctl.api import NotFound, OrchestrationClient
 from orchctl.apply import events
 from orchctl.apply.actions import ShadowTester, StepRunner, Swapped
 from orchctl.apply.executor import Outcome, execute
+from orchctl.apply.facts import learn_no_trigger_versions
+from orchctl.apply.lock import DEFAULT_TTL, acquire
 from orchctl.apply.once import delete_workflow_once
 from orchctl.apply.steps import Step, StepKind, build_steps
 from orchctl.definitions.discovery import STATE_DIR
+from orchctl.definitions.loader import LoadedProject
 from orchctl.errors import OrchctlError
-from orchctl.pipeline import Planned, PlanRequest, plan_with
+from orchctl.pipeline import Planned, PlanRequest, plan_options, plan_with
 from orchctl.plan.identity import Namer
 from orchctl.plan.model import Action, Desired, Plan
 from orchctl.plan.planfile import SavedPlan, desired_digest
@@ -201,6 +204,8 @@ def run_apply(
         seconds=time.monotonic() - began,
     )
     emit(events.change_summary(report))
+    if report.unversioned:
+        learn_no_trigger_versions(client, planned.project.config.root, plan.environment)
     if state_dir is not None:
         write_last_apply(state_dir, report, target)
     return report
@@ -264,6 +269,49 @@ def write_last_apply(state_dir: str, report: ApplyReport, target: Target) -> str
         fh.write("\n")
     os.replace(tmp, path)
     return path
+
+
+def apply_project(
+    client: OrchestrationClient,
+    target: Target,
+    project: LoadedProject,
+    request: PlanRequest,
+    *,
+    saved: SavedPlan | None = None,
+    lock_timeout: float = 0.0,
+    lock_ttl: float = DEFAULT_TTL,
+    parallelism: int = 8,
+    emit: Callable[[dict[str, Any]], None] = lambda e: None,
+    before: Callable[[Planned], None] = lambda p: None,
+    shadow: ShadowTester | None = None,
+    state_dir: str | None = None,
+) -> ApplyReport:
+    """The whole of DESIGN §5 on an open stack: lock, re-read and plan, check a saved plan,
+    `before` (show and confirm; raise to stop), run, release the lock."""
+    options = plan_options(project, request)
+    with acquire(
+        client,
+        environment=options.environment,
+        namespace=options.namespace,
+        timeout=lock_timeout,
+        ttl=lock_ttl,
+    ) as lease:
+        planned = plan_with(client, target, project, request)
+        if saved is not None:
+            check_saved_plan(saved, planned, planned.desired)
+        before(planned)
+        return run_apply(
+            client,
+            target,
+            planned,
+            emit=emit,
+            parallelism=parallelism,
+            shadow=shadow,
+            leftover_shadows=tuple(t.id for t in planned.shadows),
+            check=lease.check,
+            replan=planned_now(client, target, planned, request),
+            state_dir=state_dir,
+        )
 
 
 def planned_now(

@@ -9,9 +9,8 @@ from typing import Any
 
 import click
 
-from orchctl.apply.engine import check_saved_plan, planned_now, run_apply
+from orchctl.apply.engine import apply_project
 from orchctl.apply.executor import DEFAULT_PARALLELISM
-from orchctl.apply.lock import acquire
 from orchctl.cli.common import (
     announcer,
     load_valid_project,
@@ -24,7 +23,7 @@ from orchctl.cli.common import (
 from orchctl.cli.context import GlobalOptions
 from orchctl.errors import OrchctlError, UsageError
 from orchctl.expr.gotime import parse_duration
-from orchctl.pipeline import PlanRequest, opened, plan_options, plan_with
+from orchctl.pipeline import Planned, PlanRequest, opened, plan_options
 from orchctl.plan.planfile import load_plan
 from orchctl.render import apply as words
 from orchctl.render.text import render_text
@@ -104,7 +103,7 @@ def apply(
     if saved is not None:
         flags = saved.plan.options
         request = PlanRequest(prune=flags.prune, force=flags.force, allow_empty=flags.allow_empty)
-    options = plan_options(project, request)
+    plan_options(project, request)  # a bad request fails before anything is read
     tests = run_trigger_tests(project.triggers)
     if not tests.ok:
         for line in render_tests(tests, click.style, verbose=opts.verbose > 0):
@@ -116,40 +115,34 @@ def apply(
     text = output == "text"
     emit = _printer(text, use_color(opts), redact)
     stack = to_stack_options(ca_bundle, insecure, parallelism)
-    with (
-        opened(project, stack, warn=warn, announce=announcer(text)) as (client, target),
-        acquire(
-            client,
-            environment=options.environment,
-            namespace=options.namespace,
-            timeout=timeout,
-        ) as lease,
-    ):
-        planned = plan_with(client, target, project, request)
-        if saved is not None:
-            check_saved_plan(saved, planned, planned.desired)
+    color = use_color(opts)
+
+    def before(planned: Planned) -> None:
         plan = planned.plan
         nothing = not plan.has_changes and not planned.shadows
         if text and nothing:
             click.echo("No changes. The stack matches the repository.")
         elif text:
-            click.echo(render_text(plan, color=use_color(opts), redact=redact))
+            click.echo(render_text(plan, color=color, redact=redact), color=color)
             if planned.shadows:
                 n = len(planned.shadows)
                 click.echo(f"{n} leftover shadow trigger{'s' if n != 1 else ''} will be deleted.")
         confirmed = nothing or auto_approve
         if not confirmed and not click.confirm("\nApply these changes?", default=False):
             raise OrchctlError("apply cancelled; nothing was written")
-        report = run_apply(
+
+    with opened(project, stack, warn=warn, announce=announcer(text)) as (client, target):
+        report = apply_project(
             client,
             target,
-            planned,
-            emit=emit,
+            project,
+            request,
+            saved=saved,
+            lock_timeout=timeout,
             parallelism=parallelism or client.config.parallelism or DEFAULT_PARALLELISM,
+            emit=emit,
+            before=before,
             shadow=_shadow_tester(),
-            leftover_shadows=tuple(t.id for t in planned.shadows),
-            check=lease.check,
-            replan=planned_now(client, target, planned, request),
             state_dir=project.config.root,
         )
     if report.unversioned:

@@ -66,6 +66,9 @@ class PlanOptions:
     prune: bool = False
     force: bool = False
     allow_empty: bool = False
+    # False: the server predates trigger versions (it dropped `version` when apply created a
+    # trigger); `version` is then left out of the comparison instead of replacing every run
+    trigger_versions: bool = True
 
 
 @dataclass
@@ -166,6 +169,7 @@ def make_plan(desired: Desired, live: LiveState, options: PlanOptions) -> Plan:
                 live_workflows,
                 namer,
                 remember,
+                options.trigger_versions,
             )
         )
 
@@ -263,8 +267,10 @@ def _plan_trigger(
     live_workflows: dict[str, LiveWorkflow],
     namer: Namer,
     remember: Any,
+    versions: bool = True,
 ) -> list[Change]:
-    after = trigger_body(wanted.event, wanted.filter, wanted.vars, wanted.version)
+    version = wanted.version if versions else None
+    after = trigger_body(wanted.event, wanted.filter, wanted.vars, version)
     stack_name = namer.stack_name(wanted.name)
     outcome = outcomes.get(wanted.workflow, _WorkflowOutcome(verb="missing"))
     target = outcome.kept_id
