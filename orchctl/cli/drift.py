@@ -8,6 +8,7 @@ from orchctl.cli.common import (
     announcer,
     load_valid_project,
     redactor,
+    say_what_planning_left_out,
     stack_options,
     to_stack_options,
     use_color,
@@ -53,6 +54,7 @@ def drift(
         warn=warn,
         announce=announcer(output == "text"),
     )
+    say_what_planning_left_out(planned)
     report = drift_from_plan(planned.plan, show_unmanaged=show_unmanaged)
     if output == "json":
         click.echo(render_drift_json(report, redact=redact))

@@ -8,6 +8,7 @@ from orchctl.cli.common import (
     announcer,
     load_valid_project,
     redactor,
+    say_what_planning_left_out,
     stack_options,
     to_stack_options,
     use_color,
@@ -81,6 +82,7 @@ def plan(
         announce=announcer(output == "text"),
     )
     result = planned.plan
+    say_what_planning_left_out(planned)
 
     if output == "json":
         click.echo(render_json(result, redact=redact))
