@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "drift": "orchctl.cli.drift:drift",
     "sandbox": "orchctl.cli.sandbox:sandbox",
     "test": "orchctl.cli.test:test",
+    "unlock": "orchctl.cli.unlock:unlock",
 }
 
 
