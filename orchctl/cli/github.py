@@ -7,12 +7,14 @@ import os
 import click
 
 from orchctl.cli.common import (
+    announcer,
     load_valid_project,
-    read_live_state,
     redactor,
+    say_what_planning_left_out,
     stack_options,
     to_stack_options,
     use_color,
+    warn,
 )
 from orchctl.cli.context import GlobalOptions
 from orchctl.drift.render import render_drift_markdown, render_drift_text
@@ -22,9 +24,8 @@ from orchctl.github.comment import comment_body, plan_marker, summary_markdown, 
 from orchctl.github.drift_issue import LABEL, sync_issue
 from orchctl.github.env import github_env, pull_request_number
 from orchctl.github.summary import append_summary
-from orchctl.plan.desired import desired_from_project
+from orchctl.pipeline import DRIFT, plan_project
 from orchctl.plan.planfile import load_plan
-from orchctl.plan.planner import PlanOptions, make_plan
 
 
 @click.group(short_help="Sticky pull-request comments and drift issues on GitHub.")
@@ -102,17 +103,15 @@ def drift_issue(
     gh = github_env(os.environ)  # before reading the stack: a missing token fails fast
     project = load_valid_project(opts)
     redact = redactor(project)
-    options = PlanOptions(
-        environment=project.environment.name,
-        namespace=project.config.namespace,
-        allow_empty=True,  # as `orchctl drift`: never deletes, an empty repository has orphans
+    planned = plan_project(  # exactly what `orchctl drift` runs
+        project,
+        DRIFT,
+        to_stack_options(ca_bundle, insecure, parallelism),
+        warn=warn,
+        announce=announcer(True),
     )
-    live, _ = read_live_state(
-        project, to_stack_options(ca_bundle, insecure, parallelism), announce=True
-    )
-    report = drift_from_plan(
-        make_plan(desired_from_project(project), live, options), show_unmanaged=show_unmanaged
-    )
+    say_what_planning_left_out(planned)
+    report = drift_from_plan(planned.plan, show_unmanaged=show_unmanaged)
     color = use_color(opts)
     click.echo(render_drift_text(report, color=color, redact=redact), color=color)
     with GitHubClient(gh.api_url, gh.token, gh.repository) as client:

@@ -91,12 +91,11 @@ def _callout(changes: Iterable[Change]) -> list[str]:
     shown = risky[:20]
     for change in shown:
         what = escape(describe.description(change, identity))
-        risk = describe.risk(change)
-        line = (
-            f"> - <code>{escape(change.action.value)}</code> <b>{escape(change.name)}</b> — {what}"
-        )
-        if risk:
-            line += f": {escape(risk)}"
+        risks = describe.risks(change)
+        symbol, name = escape(change.action.value), escape(change.name)
+        line = f"> - <code>{symbol}</code> <b>{name}</b> — {what}"
+        if risks:
+            line += ": " + "; ".join(escape(r) for r in risks)
         lines.append(line)
     if len(risky) > len(shown):
         lines.append(f"> - … and {len(risky) - len(shown)} more (see below)")

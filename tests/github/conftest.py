@@ -9,9 +9,7 @@ from pathlib import Path
 
 import pytest
 from github_double import State, serve
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-TOKEN = "ghs_TOKEN_must_never_be_printed_3f9a1c"
+from github_support import EXAMPLES, TOKEN
 
 
 @pytest.fixture

@@ -13,6 +13,9 @@ from orchctl.plan.desired import desired_from_project
 from orchctl.plan.identity import Namer
 from orchctl.sandbox import Sandbox
 
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+TOKEN = "ghs_TOKEN_must_never_be_printed_3f9a1c"
+
 
 def orchctl(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     code = run(list(args))

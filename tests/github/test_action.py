@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import EXAMPLES, TOKEN
 from github_double import State
+from github_support import EXAMPLES, TOKEN, delete_live_trigger
 
 REPO = Path(__file__).resolve().parents[2]
 ACTION = yaml.safe_load((REPO / "action.yml").read_text())
@@ -216,3 +216,33 @@ def test_install_refuses_a_version_that_is_not_exact(workspace: Path) -> None:
         assert code == 1
         assert "the version input must be an exact version such as 0.1.0" in log
     assert not list(workspace.rglob("PWNED"))
+
+
+def test_apply_uses_the_saved_plan_and_plans_again_when_it_is_stale(workspace: Path) -> None:
+    flows = workspace / "flows"
+    code, log, outputs, _ = run_step(workspace, script("run"), INPUT_COMMAND="plan")
+    assert code == 0, log
+    code, log, outputs, _ = run_step(
+        workspace, script("run"), INPUT_COMMAND="apply", INPUT_PLAN_FILE=outputs["plan-file"]
+    )
+    assert code == 0, log
+    assert "stale" not in log
+    assert outputs["exit-code"] == "0"
+    # a saved plan, then the stack changes behind it
+    path = flows / "triggers" / "credit-wallet-on-payin.yaml"
+    path.write_text(path.read_text().replace('"SUCCEEDED"', '"SUCCEEDED" && event.amount > 0', 1))
+    code, log, outputs, _ = run_step(workspace, script("run"), INPUT_COMMAND="plan")
+    assert outputs["has-changes"] == "true", log
+    delete_live_trigger(flows, "payout-on-withdrawal")
+    code, log, outputs, _ = run_step(
+        workspace, script("run"), INPUT_COMMAND="apply", INPUT_PLAN_FILE=outputs["plan-file"]
+    )
+    assert code == 0, log
+    assert "orchctl: error: the saved plan is stale: the stack changed since it was made" in log
+    assert (
+        "::notice title=orchctl::the saved plan is stale: planning again and applying that" in log
+    )
+    code, log, outputs, _ = run_step(
+        workspace, script("run"), INPUT_COMMAND="drift", INPUT_DRIFT_ISSUE="false"
+    )
+    assert (code, outputs["has-changes"]) == (0, "false"), log

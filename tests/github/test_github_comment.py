@@ -7,9 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import TOKEN
 from github_double import State
-from github_support import converge, orchctl
+from github_support import TOKEN, converge, orchctl
 
 from orchctl.github.markers import carries
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import TOKEN
 from github_double import State
-from github_support import converge, delete_live_trigger, orchctl, recreate_trigger
+from github_support import TOKEN, converge, delete_live_trigger, orchctl, recreate_trigger
 
 pytestmark = pytest.mark.socket
 

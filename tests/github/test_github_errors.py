@@ -6,9 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import TOKEN
 from github_double import Canned, State
-from github_support import orchctl
+from github_support import TOKEN, orchctl
 
 pytestmark = pytest.mark.socket
 
