@@ -7,6 +7,7 @@ kept live id or the id the step that created the new version recorded.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import threading
 import time
@@ -31,6 +32,7 @@ from orchctl.apply.once import (
     delete_workflow_once,
 )
 from orchctl.apply.reads import all_triggers, all_workflows
+from orchctl.apply.shadow import ShadowReport, render_shadow
 from orchctl.apply.steps import Step, StepKind
 from orchctl.plan.compare import same, trigger_body, workflow_body
 from orchctl.plan.model import Action, Desired, DesiredTrigger, Plan
@@ -49,16 +51,16 @@ def backoff(attempt: int) -> float:
 
 
 class ShadowTester(Protocol):
-    """Runs a trigger's tests through a shadow copy; raises StepFailed-like errors or returns
-    a report with ``failures`` (one line each) and ``ok``."""
+    """`orchctl.apply.shadow.run_shadow_tests`: a trigger's tests through a shadow copy of
+    the spec apply will send; the report's ``ok`` and its lines (``render_shadow``)."""
 
     def __call__(
         self,
         client: OrchestrationClient,
-        definition: Any,
-        body: Mapping[str, Any],
+        trigger_definition: Any,
+        trigger_body: TriggerSpec,
         workflow_id: str,
-    ) -> Any: ...
+    ) -> ShadowReport: ...
 
 
 @dataclass(frozen=True)
@@ -298,14 +300,24 @@ class StepRunner:
             raise StepFailed("shadow tests are not available")
         wanted = self.triggers[step.name]
         definition = self.definitions[step.name]
-        body = trigger_body(wanted.event, wanted.filter, wanted.vars, wanted.version)
-        report = self.shadow(self.client, definition, body, self.workflow_id(wanted.workflow))
-        failures = [str(f) for f in getattr(report, "failures", [])]
-        if failures:
+        # a test with `links:` feeds link() from the test itself; the stack would GET the
+        # link's uri instead, so such tests are judged offline only (`orchctl test` ran them)
+        on_stack = tuple(t for t in definition.tests if not getattr(t, "links", None))
+        offline_only = len(definition.tests) - len(on_stack)
+        if not on_stack:
+            return StepResult(detail={"tests": 0, "offline_only": offline_only})
+        spec = self.spec(wanted)
+        report = self.shadow(
+            self.client, dataclasses.replace(definition, tests=on_stack), spec, spec.workflow_id
+        )
+        lines = render_shadow(report)
+        if report.disagreements or not report.ok:
             with self.state.lock:
-                self.state.shadow_failures[step.name] = failures
+                self.state.shadow_failures[step.name] = lines
+        if not report.ok:
+            n = len(report.failed)
             raise StepFailed(
-                f"{len(failures)} test{'s' if len(failures) != 1 else ''} of trigger "
-                f"{step.name} failed on the stack"
+                f"{n} test{'s' if n != 1 else ''} of trigger {step.name} failed on the stack "
+                "(shadow trigger); no live trigger was touched"
             )
-        return StepResult()
+        return StepResult(detail={"tests": len(report.results), "offline_only": offline_only})
