@@ -79,6 +79,7 @@ from orchctl.api import (
     LiveState,
     NotFound,
     OrchestrationClient,
+    OutcomeUnknown,
     Workflow,
 )
 from orchctl.apply.once import create_workflow_once, delete_workflow_once
@@ -440,6 +441,7 @@ class Lease:
         self._held = False
         self._lost: str | None = None
         self._released = False
+        self._unsure = False  # a create of ours had no answer: it may be on the stack
         self.renewals_sent = 0
 
     # -- what callers use -----------------------------------------------------------------
@@ -490,8 +492,21 @@ class Lease:
             self._released = True
             self._held = False
             self._delete_mine()
-            for workflow_id in self._leftovers:
+            for workflow_id in list(self._leftovers):
                 self._try_delete(workflow_id)
+            if self._unsure:  # find objects of ours whose create had no answer
+                try:
+                    mine = [
+                        o.workflow.id
+                        for c in claims_in(all_workflows(self.client), self.namespace)
+                        if c.lock_id == self.lock_id
+                        for o in c.objects
+                    ]
+                except ApiError as exc:
+                    log.warning("lock %s: could not look for leftovers: %s", self.lock_id, exc)
+                    mine = []
+                for workflow_id in mine:
+                    self._try_delete(workflow_id)
 
     def __enter__(self) -> Lease:
         return self
@@ -511,7 +526,11 @@ class Lease:
         stages = _stages(self.lock_id, role, self._seq, held, self.ttl, prev, self.info)
         self._seq += 1
         sent = self._clock()
-        obj = create_workflow_once(self.client, self.name, stages, known_ids=())
+        try:
+            obj = create_workflow_once(self.client, self.name, stages, known_ids=())
+        except OutcomeUnknown:
+            self._unsure = True  # release() looks for it
+            raise
         created = obj.created_at
         if created is None:
             raise LockLost("the stack answered a lock object without createdAt")

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sandbox_clients import sandbox_client
 
-from orchctl.api import LiveState, OrchestrationClient, Workflow, WorkflowConfig
+from orchctl.api import LiveState, OrchestrationClient, OutcomeUnknown, Workflow, WorkflowConfig
 from orchctl.apply.lock import (
     LOCK_NAME,
     HolderInfo,
@@ -29,7 +29,7 @@ from orchctl.apply.lock import (
     lock_name,
     without_lock_objects,
 )
-from orchctl.sandbox import Faults, Sandbox
+from orchctl.sandbox import Faults, Sandbox, ScriptedFault
 
 NAME_PATTERN = re.compile(r"^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$")  # definitions and namespaces
 ALICE = HolderInfo("staging", "pay", "ci-7", "alice", 4242, "https://github.com/o/r/actions/runs/9")
@@ -312,3 +312,18 @@ def test_a_gitlab_job_is_named_by_its_url() -> None:
 
 def test_outside_ci_there_is_no_run() -> None:
     assert local_holder_info("prod", None, {}).ci is None
+
+
+def test_a_claim_without_any_answer_fails_and_leaves_nothing(
+    sb: Sandbox, a: OrchestrationClient
+) -> None:
+    sb.set_faults(Faults(script=(ScriptedFault("reset", "POST", "/workflows"),) * 3))
+    with pytest.raises(OutcomeUnknown):
+        acquire(a, environment="staging", namespace=None, timeout=0)
+    assert lock_objects(a) == []
+
+
+def test_a_lost_claim_is_adopted_not_doubled(sb: Sandbox, a: OrchestrationClient) -> None:
+    sb.set_faults(Faults(script=(ScriptedFault("lost", "POST", "/workflows"),)))
+    with acquire(a, environment="staging", namespace=None, timeout=0) as lease:
+        assert [h.lock_id for h in lock_holders(a, None)] == [lease.lock_id]
