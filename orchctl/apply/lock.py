@@ -91,7 +91,10 @@ log = logging.getLogger("orchctl.apply.lock")
 LOCK_NAME = "orchctl:lock"
 MARK = "orchctl_lock"  # the stage key that holds the lock record
 FORMAT = "1"
-DEFAULT_TTL = 60.0  # seconds: expired within 60 s of the last renewal, hence of death
+# Seconds. A holder that dies has renewed at most TTL ago; a waiting apply judges expiry on
+# its own newest object's server time, refreshed every TTL/4: so it takes the lock at most
+# TTL + TTL/4 + a poll (45 + 11.25 + 1 s) after the holder died, within DESIGN's 60 s.
+DEFAULT_TTL = 45.0
 
 
 class LockHeld(OrchctlError):
@@ -479,6 +482,24 @@ class Lease:
                 f"{self.ttl - self.margin:g} s (the stack is not answering); stopped "
                 "before the next write"
             )
+
+    def verify(self) -> None:
+        """:meth:`check`, then read the lock objects from the stack: raise
+        :class:`LockLost` if this lease's claim is gone or another lock id is held. One
+        listing of every workflow: for the moments before a critical step (a swap), not
+        for every write."""
+        self.check()
+        claims = claims_in(all_workflows(self.client), self.namespace)
+        mine = [c for c in claims if c.lock_id == self.lock_id]
+        assert self._claim is not None
+        if not mine or self._claim.id not in {o.workflow.id for o in mine[0].objects}:
+            self._lost = "its claim is no longer on the stack (orchctl unlock?)"
+        else:
+            now = self._newest or datetime.now(UTC)
+            others = [c for c in claims if c is not mine[0] and c.held and c.live(now)]
+            if others:
+                self._lost = f"lock {others[0].lock_id} is held by {others[0].holder.describe()}"
+        self.check()
 
     def release(self) -> None:
         """Stop renewing and delete this lease's objects (idempotent; never raises: a lock

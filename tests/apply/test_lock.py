@@ -327,3 +327,28 @@ def test_a_lost_claim_is_adopted_not_doubled(sb: Sandbox, a: OrchestrationClient
     sb.set_faults(Faults(script=(ScriptedFault("lost", "POST", "/workflows"),)))
     with acquire(a, environment="staging", namespace=None, timeout=0) as lease:
         assert [h.lock_id for h in lock_holders(a, None)] == [lease.lock_id]
+
+
+def test_verify_passes_while_held(a: OrchestrationClient) -> None:
+    with acquire(a, environment="staging", namespace=None, timeout=0) as lease:
+        lease.verify()
+
+
+def test_verify_sees_another_holder_at_once(a: OrchestrationClient, b: OrchestrationClient) -> None:
+    lease = acquire(a, environment="staging", namespace=None, timeout=0)
+    break_lock(b, "staging", None, lease.lock_id)
+    with acquire(b, environment="staging", namespace=None, timeout=0) as other:
+        with pytest.raises(LockLost, match="no longer on the stack"):
+            lease.verify()
+        other.verify()
+    lease.release()
+
+
+def test_verify_sees_a_second_held_lock(a: OrchestrationClient, b: OrchestrationClient) -> None:
+    record = {"lock": "intruder0000", "role": "renewal", "held": "true", "ttl": "60"}
+    record.update(ALICE.to_json())
+    with acquire(a, environment="staging", namespace=None, timeout=0) as lease:
+        stage = {"delay": {"duration": "0s", "orchctl_lock": record}}
+        b.create_workflow(WorkflowConfig((stage,), LOCK_NAME))
+        with pytest.raises(LockLost, match="lock intruder0000 is held by alice@ci-7"):
+            lease.verify()
