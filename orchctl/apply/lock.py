@@ -441,8 +441,9 @@ def acquire(
         clock=clock,
     )
     poll = min(1.0, ttl / 10) if poll is None else poll
-    grace = max(timeout, min(5.0, ttl / 4))  # later claimants withdraw within a round trip
+    grace = min(5.0, ttl / 4)  # later claimants withdraw within a round trip or two
     start = clock()
+    later_only_since: float | None = None  # when only later claimants were left in the way
     try:
         lease._claim_now()
         while True:
@@ -464,6 +465,7 @@ def acquire(
             earlier = [c for c in live if c.key < mine]
             waited = clock() - start
             if held or earlier:
+                later_only_since = None
                 blocker = (held or earlier)[0]
                 if waited >= timeout:
                     raise LockHeld(blocker.holder, environment)
@@ -474,7 +476,9 @@ def acquire(
                 else:  # keep our place in the queue
                     sleep(poll)
                 continue
-            if waited >= grace:
+            if later_only_since is None:
+                later_only_since = clock()
+            if waited >= timeout and clock() - later_only_since >= grace:
                 raise LockHeld(live[0].holder, environment)
             sleep(poll / 4)
     except BaseException:

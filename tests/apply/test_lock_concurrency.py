@@ -9,6 +9,7 @@ one contender made during one hold (workflows named ``work:ACTOR:HOLD:N``).
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import subprocess
@@ -210,3 +211,29 @@ def test_the_lock_of_a_killed_holder_expires_within_its_ttl(after: float) -> Non
     # The lease ran out between 0.75 ttl and 1 ttl after the kill (renewed every ttl/4); the
     # waiter's server "now" lags by up to ttl/4 (its own renewals), plus a poll.
     assert ttl * 0.5 <= waited <= ttl + ttl / 4 + 0.5
+
+
+def test_created_at_order_is_not_commit_order() -> None:
+    """Why the earliest claim does not simply win: the service stamps createdAt before the
+    row commits (so does the sandbox), so concurrent creates commit out of createdAt order;
+    a claim stamped earlier can appear after a later one has listed and seen nothing."""
+    with Sandbox(":memory:") as sb:
+
+        def run(i: int) -> None:
+            with sandbox_client(sb, f"t{i}") as client:
+                for _ in range(150):
+                    client.create_workflow(WorkflowConfig(({"delay": {"duration": "1s"}},), "w"))
+
+        threads = [threading.Thread(target=run, args=(i,)) for i in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        with sandbox_client(sb) as client:
+            stamped = {w.id: w.created_at for w in client.list_workflows()}
+        committed = [stamped[e.object_id] for e in sb.timeline()]  # in commit order
+    inversions = sum(
+        1 for a, b in itertools.pairwise(committed) if a is not None and b is not None and b < a
+    )
+    print(f"\ncreatedAt inversions between consecutive commits: {inversions} of {len(committed)}")
+    assert inversions > 0
