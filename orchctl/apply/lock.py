@@ -128,10 +128,14 @@ class LockHeld(OrchctlError):
             f"(lock {holder.lock_id})",
             hint=(
                 "wait for it to finish, pass --lock-timeout to wait, or break it with "
-                f"`orchctl unlock {holder.lock_id}` if that run is gone"
+                f"`orchctl unlock {holder.lock_id}{_env_option(environment)}` if that run is gone"
             ),
         )
         self.holder = holder
+
+
+def _env_option(environment: str) -> str:
+    return "" if environment == "local" else f" --env {environment}"
 
 
 class LockLost(OrchctlError):

@@ -117,7 +117,7 @@ def test_a_second_apply_fails_with_one_line_naming_the_holder(
         "https://github.com/o/r/actions/runs/9) since "
         f"{since.strftime('%Y-%m-%d %H:%M:%S')} UTC (lock {lease.lock_id}) (hint: wait for it "
         "to finish, pass --lock-timeout to wait, or break it with "
-        f"`orchctl unlock {lease.lock_id}` if that run is gone)"
+        f"`orchctl unlock {lease.lock_id} --env staging` if that run is gone)"
     )
 
 
