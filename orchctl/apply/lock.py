@@ -38,15 +38,16 @@ that shows no other live claim. Take two holders A and B and say A's winning lis
 first. A's claim committed before A's listing, hence before B's; it is deleted only after A
 stops writing. So B's listing, if A still held, showed A's claim, and B could only win by
 judging it expired: A's newest renewal at least a TTL old in server time. A renews every
-``ttl/4`` and fences itself: :meth:`Lease.check`, called before every write step, fails once
-``ttl - margin`` has passed (monotonic clock) since A SENT its last successful renewal, and
-the server stamped that renewal no earlier than the send. So A stopped before B could
-start. The order by ``createdAt`` is not used to pick the winner, because ``createdAt`` is
-stamped before the row commits: an earlier-stamped claim can become visible after a later
-one was already listed, and "the earliest wins" would then crown both.
+``ttl/4`` and fences itself: :meth:`Lease.check`, called before every write step, fails
+once ``ttl - margin`` (margin ``ttl/6``) has passed on its monotonic clock since A SENT its
+last successful renewal, and the server stamped that renewal no earlier than the send. So
+A stopped before B could start. The order by ``createdAt`` is not used to pick the winner,
+because ``createdAt`` is stamped before the row commits: an earlier-stamped claim can
+become visible after a later one was already listed, and "the earliest wins" would then
+crown both.
 
-A renewal stamped more than a TTL after its predecessor means others may have seen the
-lock expire: the holder then gives the lock up (LockLost) instead of reviving it. A holder
+A renewal stamped more than ``ttl - margin`` after its predecessor means others may have
+seen the lock expire: the holder then gives the lock up (LockLost) instead of reviving it. A holder
 whose claim is gone (``orchctl unlock``) also loses it, at the next renewal. Expired lock
 objects of others are deleted by the next acquirer once two TTLs old.
 
