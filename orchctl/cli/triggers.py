@@ -203,7 +203,12 @@ def occurrences(
         click.echo(f"Trigger {_shown(live, trigger.name)} has not fired.")
         return 0
     rows = [
-        [format_time(o.date), o.workflow_instance_id or "-", o.error or "", _event_id(o.event)]
+        [
+            format_time(o.date),
+            o.workflow_instance_id or "-",
+            _first(o.error) or "",
+            _event_id(o.event),
+        ]
         for o in found
     ]
     for line in table(rows, ["DATE", "INSTANCE", "ERROR", "EVENT ID"]):

@@ -1,0 +1,66 @@
+"""Helpers for the operations commands' tests: a project folder whose embedded sandbox is
+seeded through the real client, and the CLI run in-process."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from orchctl.api import OrchestrationClient, TriggerSpec, Workflow, WorkflowConfig
+from orchctl.api import Trigger as LiveTrigger
+from orchctl.cli.main import run
+from orchctl.sandbox import Sandbox
+
+NOOP: tuple[dict[str, Any], ...] = ({"noop": {}},)
+WAIT: tuple[dict[str, Any], ...] = ({"wait_event": {"event": "go"}}, {"noop": {}})
+
+
+def orchctl(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = run(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def make_project(root: Path, namespace: str | None = "payments", extra: str = "") -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    text = f"namespace: {namespace}\n" if namespace else ""
+    (root / "orchctl.yaml").write_text(text + extra)
+    return root
+
+
+@contextmanager
+def stack(root: Path) -> Iterator[tuple[Sandbox, OrchestrationClient]]:
+    """The project's embedded sandbox (the one the CLI opens), with a client on it."""
+    with (
+        Sandbox.local(str(root)) as sandbox,
+        OrchestrationClient(transport=sandbox.transport()) as client,
+    ):
+        yield sandbox, client
+
+
+def workflow(
+    client: OrchestrationClient, name: str, stages: Sequence[dict[str, Any]] = NOOP
+) -> Workflow:
+    return client.create_workflow(WorkflowConfig(stages=tuple(stages), name=name))
+
+
+def trigger(
+    client: OrchestrationClient,
+    name: str,
+    workflow_id: str,
+    event: str = "SAVED_PAYMENT",
+    filter: str | None = None,
+    vars: dict[str, str] | None = None,
+) -> LiveTrigger:
+    return client.create_trigger(
+        TriggerSpec(event=event, workflow_id=workflow_id, name=name, filter=filter, vars=vars)
+    )
+
+
+def writes(sandbox: Sandbox) -> list[tuple[str, str]]:
+    """The timeline as (action, kind) pairs."""
+    return [(e.action, e.kind) for e in sandbox.timeline()]
