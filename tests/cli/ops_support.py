@@ -3,6 +3,7 @@ seeded through the real client, and the CLI run in-process."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -59,6 +60,14 @@ def trigger(
     return client.create_trigger(
         TriggerSpec(event=event, workflow_id=workflow_id, name=name, filter=filter, vars=vars)
     )
+
+
+def started(client: OrchestrationClient, instance_id: str, timeout: float = 10.0) -> None:
+    """Wait until the sandbox's runner has begun the run's first stage."""
+    deadline = time.monotonic() + timeout
+    while not client.get_instance(instance_id).status:
+        assert time.monotonic() < deadline, f"instance {instance_id} never started"
+        time.sleep(0.01)
 
 
 def writes(sandbox: Sandbox) -> list[tuple[str, str]]:

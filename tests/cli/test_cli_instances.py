@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from ops_support import WAIT, make_project, orchctl, stack, workflow, writes
+from ops_support import WAIT, make_project, orchctl, stack, started, workflow, writes
 
 from orchctl.resolve import format_time
 
@@ -60,11 +60,12 @@ def test_show_a_run_waiting_then_released_by_send_event(
     with stack(root) as (_, client):
         waiting = workflow(client, "payments/waiting", WAIT)
         held = client.run_workflow(waiting.id)
+        started(client, held.id)
     code, out, err = orchctl(capsys, "-C", "repo", "instances", "show", held.id)
     assert (code, err) == (0, "")
     with stack(root) as (_, client):
         live = client.get_instance(held.id)
-    started = format_time(live.status[0].started_at)
+    stage_start = format_time(live.status[0].started_at)
     assert out.splitlines() == [
         f"Instance {held.id}",
         f"  workflow: waiting ({waiting.id})",
@@ -73,7 +74,7 @@ def test_show_a_run_waiting_then_released_by_send_event(
         "  ended:    -",
         "  stages (1 of 2 started):",
         "    #  TYPE        STATUS   STARTED               ENDED  ERROR",
-        f"    0  wait_event  running  {started}  -",
+        f"    0  wait_event  running  {stage_start}  -",
     ]
     code, out, _ = orchctl(capsys, "-C", "repo", "instances", "send-event", held.id, "go")
     assert (code, out) == (0, f"Sent event 'go' to instance {held.id}.\n")
