@@ -13,6 +13,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from orchctl.api import LiveState, Trigger, Workflow
@@ -137,9 +138,9 @@ class _Chooser:
             "Workflow": defaultdict(list),
             "Trigger": defaultdict(list),
         }
-        for w in workflows:
+        for w in sorted(workflows, key=_age):
             self.by_name["Workflow"][w.name].append(w)
-        for t in triggers:
+        for t in sorted(triggers, key=_age):
             self.by_name["Trigger"][t.name].append(t)
         self.selection = Selection()
         self.decided: dict[str, str | None] = {}  # id -> definition name (None: refused)
@@ -278,6 +279,10 @@ class _Chooser:
             )
             return None
         return name
+
+
+def _age(obj: Workflow | Trigger) -> tuple[datetime, str]:
+    return (obj.created_at or datetime.min.replace(tzinfo=UTC), obj.id)
 
 
 def _label(name: str) -> str:

@@ -120,6 +120,7 @@ def seed_unrepresentable(root: Path) -> dict[str, str]:
         "dangling": dangling.id,
         "on_ok": on_ok.id,
         "on_dup": on_dup.id,
+        "first": first.id,
     }
 
 
@@ -160,7 +161,7 @@ def test_what_cannot_be_represented_is_refused_with_how_to_resolve_it(
         "deleted or missing (dangling: the trigger still fires); delete the trigger, or "
         "recreate it for a live workflow and import that",
         f"  Trigger 'payments/on-dup' ({ids['on_dup']}): its workflow 'payments/dup' "
-        f"({ids['older']}) cannot be imported; resolve the workflow first (see its line)",
+        f"({ids['first']}) cannot be imported; resolve the workflow first (see its line)",
     ]
     assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*.yaml")) == [
         "orchctl.yaml",
