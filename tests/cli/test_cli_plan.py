@@ -22,10 +22,21 @@ from orchctl.validation import schemas
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
+LOCAL_ENTRY = (
+    "  local:                                  # no url: the embedded sandbox (.orchctl/)\n"
+)
+
+
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, profile: str) -> Path:
     root = tmp_path / "repo"
     shutil.copytree(EXAMPLES, root, ignore=shutil.ignore_patterns(".orchctl"))
+    config = root / "orchctl.yaml"
+    text = config.read_text()
+    assert LOCAL_ENTRY in text
+    config.write_text(
+        text.replace(LOCAL_ENTRY, f"{LOCAL_ENTRY}    sandbox: {{profile: {profile}}}\n")
+    )
     monkeypatch.chdir(tmp_path)
     return root
 

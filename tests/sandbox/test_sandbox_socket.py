@@ -126,6 +126,39 @@ def test_cli_subprocess_serves_and_stops_on_sigint_and_sigterm() -> None:
                 proc.communicate()
 
 
+def test_cli_profile_patched_serves_the_patched_service() -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "orchctl", "sandbox", "--port", "0", "--profile", "patched"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        match = re.fullmatch(r"Sandbox listening on (http://127\.0\.0\.1:\d+)\n", line)
+        assert match, line
+        with httpx.Client(base_url=match.group(1)) as http:
+            created = http.post("/v2/workflows", json={"stages": [{"noop": {}}]})
+            workflow_id = created.json()["data"]["id"]
+            assert http.delete(f"/v2/workflows/{workflow_id}").status_code == 204
+            assert http.delete(f"/v2/workflows/{workflow_id}").status_code == 404
+            assert http.get(f"/v2/workflows/{workflow_id}").status_code == 404
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=10)
+        assert proc.returncode == 0, err
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+
+
+def test_cli_unknown_profile_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["sandbox", "--profile", "nightly"]) != 0
+    assert "'nightly' is not one of 'current', 'patched'" in capsys.readouterr().err
+
+
 def test_chunked_request_body(served: SandboxServer) -> None:
     def body() -> Iterator[bytes]:
         yield b'{"name": "chunked", '
