@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from orchctl.api import OrchestrationClient, TriggerSpec, Workflow, WorkflowConfig
 from orchctl.api import Trigger as LiveTrigger
 from orchctl.cli.main import run
+from orchctl.definitions.project import load_project_config
 from orchctl.sandbox import Sandbox
 
 NOOP: tuple[dict[str, Any], ...] = ({"noop": {}},)
@@ -26,18 +28,31 @@ def orchctl(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, s
     return code, out, err
 
 
-def make_project(root: Path, namespace: str | None = "payments", extra: str = "") -> Path:
+def make_project(
+    root: Path,
+    namespace: str | None = "payments",
+    profile: str = "current",
+    environments: dict[str, Any] | None = None,
+) -> Path:
+    """A project whose `local` environment is the embedded sandbox in `profile`."""
     root.mkdir(parents=True, exist_ok=True)
-    text = f"namespace: {namespace}\n" if namespace else ""
-    (root / "orchctl.yaml").write_text(text + extra)
+    config: dict[str, Any] = {"namespace": namespace} if namespace else {}
+    config["environments"] = {"local": {"sandbox": {"profile": profile}}, **(environments or {})}
+    (root / "orchctl.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
     return root
+
+
+def profile_of(root: Path) -> str:
+    config, _ = load_project_config(str(root))
+    settings = config.environment("local").settings
+    return str((settings.get("sandbox") or {}).get("profile", "current"))
 
 
 @contextmanager
 def stack(root: Path) -> Iterator[tuple[Sandbox, OrchestrationClient]]:
     """The project's embedded sandbox (the one the CLI opens), with a client on it."""
     with (
-        Sandbox.local(str(root)) as sandbox,
+        Sandbox.local(str(root), profile=profile_of(root)) as sandbox,
         OrchestrationClient(transport=sandbox.transport()) as client,
     ):
         yield sandbox, client

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from ops_support import make_project, orchctl, stack, trigger, workflow
 
 from orchctl.api import TriggerSpec, WorkflowConfig
@@ -18,9 +18,9 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 @pytest.fixture
-def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, profile: str) -> Path:
     monkeypatch.chdir(tmp_path)
-    return make_project(tmp_path / "repo")
+    return make_project(tmp_path / "repo", profile=profile)
 
 
 def no_changes(capsys: pytest.CaptureFixture[str], project: str = "repo") -> None:
@@ -32,12 +32,17 @@ def no_changes(capsys: pytest.CaptureFixture[str], project: str = "repo") -> Non
 
 
 def test_the_examples_stack_round_trips_to_no_change(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    profile: str,
 ) -> None:
     monkeypatch.chdir(tmp_path)
     root = tmp_path / "adopted"
     root.mkdir()
-    shutil.copy(EXAMPLES / "orchctl.yaml", root / "orchctl.yaml")
+    config = yaml.safe_load((EXAMPLES / "orchctl.yaml").read_text())
+    config["environments"]["local"]["sandbox"] = {"profile": profile}
+    (root / "orchctl.yaml").write_text(yaml.safe_dump(config))
     desired = desired_from_project(load_project(str(EXAMPLES)))
     namer = Namer("payments")
     with stack(root) as (_, client):
@@ -263,10 +268,13 @@ def test_never_overwrites_a_file(root: Path, capsys: pytest.CaptureFixture[str])
 
 
 def test_out_dir_and_no_namespace(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    profile: str,
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    root = make_project(tmp_path / "repo", namespace=None)
+    root = make_project(tmp_path / "repo", namespace=None, profile=profile)
     with stack(root) as (_, client):
         wf = workflow(client, "legacy.job")
         trigger(client, "", wf.id)

@@ -13,9 +13,9 @@ from orchctl.serverinfo import facts, parse_version
 
 
 @pytest.fixture
-def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, profile: str) -> Path:
     monkeypatch.chdir(tmp_path)
-    return make_project(tmp_path / "repo")
+    return make_project(tmp_path / "repo", profile=profile)
 
 
 def test_info_on_the_embedded_sandbox(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -38,14 +38,16 @@ def test_info_on_the_embedded_sandbox(root: Path, capsys: pytest.CaptureFixture[
 
 @pytest.mark.socket
 def test_info_over_a_port_as_json(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    profile: str,
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    with Sandbox() as sandbox:
+    with Sandbox(profile=profile) as sandbox:
         server = sandbox.serve("127.0.0.1", 0)
         root = make_project(
-            tmp_path / "repo",
-            extra=f"environments:\n  dev:\n    url: {server.url}/api/orchestration\n",
+            tmp_path / "repo", environments={"dev": {"url": f"{server.url}/api/orchestration"}}
         )
         code, out, err = orchctl(capsys, "-C", "repo", "--env", "dev", "info", "-o", "json")
     assert (code, err) == (0, "")

@@ -12,9 +12,9 @@ from orchctl.resolve import format_time
 
 
 @pytest.fixture
-def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, profile: str) -> Path:
     monkeypatch.chdir(tmp_path)
-    return make_project(tmp_path / "repo")
+    return make_project(tmp_path / "repo", profile=profile)
 
 
 def test_list_follows_every_page_past_15_and_100(

@@ -21,9 +21,9 @@ SEND = (
 
 
 @pytest.fixture
-def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, profile: str) -> Path:
     monkeypatch.chdir(tmp_path)
-    return make_project(tmp_path / "repo")
+    return make_project(tmp_path / "repo", profile=profile)
 
 
 def test_prints_the_instance_id_and_the_run_exists(

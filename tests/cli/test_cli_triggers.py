@@ -18,9 +18,9 @@ VARS = {"paymentID": "event.id", "amount": "string(event.amount)"}
 
 
 @pytest.fixture
-def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, profile: str) -> Path:
     monkeypatch.chdir(tmp_path)
-    return make_project(tmp_path / "repo")
+    return make_project(tmp_path / "repo", profile=profile)
 
 
 def test_list_marks_managed_unmanaged_and_dangling(
@@ -48,10 +48,13 @@ def test_list_marks_managed_unmanaged_and_dangling(
 
 
 def test_without_a_namespace_managed_means_defined_in_the_repository(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    profile: str,
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    root = make_project(tmp_path / "repo", namespace=None)
+    root = make_project(tmp_path / "repo", namespace=None, profile=profile)
     (root / "t.yaml").write_text(
         "kind: Workflow\nname: pay\nstages: [{noop: {}}]\n---\n"
         "kind: Trigger\nname: on-pay\nworkflow: pay\nevent: SAVED_PAYMENT\n"

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -100,6 +101,7 @@ def stages(draw: st.DrawFn) -> list[dict[str, Any]]:
 
 @dataclass
 class Scenario:
+    profile: str
     namespace: str | None
     workflows: dict[str, list[dict[str, Any]]]
     triggers: dict[str, tuple[str, str, str | None]]  # name -> (workflow, event, filter)
@@ -119,7 +121,8 @@ def scenarios(draw: st.DrawFn) -> Scenario:
     noise = draw(
         st.lists(st.sampled_from(["duplicate", "empty", "dangling", "outside"]), unique=True)
     )
-    return Scenario(namespace, workflows, triggers, noise)
+    profile = draw(st.sampled_from(["current", "patched"]))
+    return Scenario(profile, namespace, workflows, triggers, noise)
 
 
 def used_vars(stage_list: list[dict[str, Any]]) -> dict[str, str]:
@@ -130,7 +133,7 @@ def used_vars(stage_list: list[dict[str, Any]]) -> dict[str, str]:
 def seed(root: str, scenario: Scenario) -> None:
     namer = Namer(scenario.namespace)
     with (
-        Sandbox.local(root) as sandbox,
+        Sandbox.local(root, profile=scenario.profile) as sandbox,
         OrchestrationClient(transport=sandbox.transport()) as client,
     ):
         ids = {}
@@ -179,9 +182,9 @@ def test_import_then_validate_and_plan_finds_no_change(
     scenario: Scenario, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with tempfile.TemporaryDirectory() as root:
-        Path(root, "orchctl.yaml").write_text(
-            f"namespace: {scenario.namespace}\n" if scenario.namespace else ""
-        )
+        config: dict[str, Any] = {"namespace": scenario.namespace} if scenario.namespace else {}
+        config["environments"] = {"local": {"sandbox": {"profile": scenario.profile}}}
+        Path(root, "orchctl.yaml").write_text(yaml.safe_dump(config))
         seed(root, scenario)
         refusals = {"duplicate", "dangling"} | ({"empty"} if not scenario.namespace else set())
         expected = 1 if refusals & set(scenario.noise) else 0
