@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "triggers": "orchctl.cli.triggers:triggers",
     "info": "orchctl.cli.info:info",
     "import": "orchctl.cli.import_:import_",
+    "unlock": "orchctl.cli.unlock:unlock",
 }
 
 

@@ -309,3 +309,27 @@ def test_imported_files_load_as_written_for_tricky_strings(
     loaded = load_project(str(root)).workflows[0]
     assert loaded.stages == stages
     no_changes(capsys)
+
+
+def test_apply_s_lock_objects_and_shadows_are_left_out(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from orchctl.apply.lock import acquire
+    from orchctl.apply.shadow import SHADOW_EVENT_PREFIX, temporary_workflow
+
+    with stack(root) as (_, client):
+        wf = workflow(client, "payments/pay")
+        lease = acquire(client, environment="local", namespace="payments", timeout=0)
+        with temporary_workflow(client, "payments/pay") as temporary:
+            shadow = trigger(
+                client, f"{SHADOW_EVENT_PREFIX}abc:payments/on-pay", temporary.id,
+                event=f"{SHADOW_EVENT_PREFIX}abc",
+            )  # fmt: skip
+            code, out, err = orchctl(capsys, "-C", "repo", "import", "--all")
+            client.delete_trigger(shadow.id)
+        lease.release()
+    assert (code, err.splitlines()[1:]) == (0, [])
+    assert out.splitlines() == [
+        f"+ repo/workflows/pay.yaml  Workflow pay ({wf.id})",
+        "Imported 1 workflow and 0 triggers into repo/",
+    ]
