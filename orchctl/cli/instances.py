@@ -69,7 +69,7 @@ def instances() -> None:
     """Runs of workflows, by workflow NAME or instance id."""
 
 
-@instances.command("list")
+@instances.command("list", short_help="Every run, all pages.")
 @click.option("--workflow", "workflow_ref", help="Only runs of this workflow (name or id).")
 @click.option("--running", is_flag=True, help="Only runs that have not ended.")
 @output_option
@@ -117,7 +117,7 @@ def list_(
     return 0
 
 
-@instances.command("show")
+@instances.command("show", short_help="One run and its stages.")
 @click.argument("instance")
 @output_option
 @stack_options
@@ -182,7 +182,7 @@ def show(
     return 0
 
 
-@instances.command("history")
+@instances.command("history", short_help="What a run did, per stage or per activity.")
 @click.argument("instance")
 @click.option("--stage", type=click.IntRange(min=0), help="The activities of stage N (from 0).")
 @output_option
@@ -258,7 +258,7 @@ def _print_activities(stage: int, activities: list[StageHistory]) -> None:
             click.echo(f"   next attempt: {format_time(activity.next_execution)}")
 
 
-@instances.command("send-event")
+@instances.command("send-event", short_help="Send an event to a waiting run.")
 @click.argument("instance")
 @click.argument("event")
 @stack_options
@@ -283,7 +283,7 @@ def send_event(
     return 0
 
 
-@instances.command("abort")
+@instances.command("abort", short_help="Abort a running instance.")
 @click.argument("instance")
 @stack_options
 @click.pass_obj

@@ -10,7 +10,7 @@ from orchctl.errors import UsageError
 from orchctl.triggertests import render_text, run_trigger_tests, write_junit
 
 
-@click.command()
+@click.command(short_help="Run trigger tests (offline, or --remote on the stack).")
 @click.argument("names", nargs=-1, metavar="[NAME]...")
 @click.option(
     "--junit",

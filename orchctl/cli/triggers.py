@@ -69,7 +69,7 @@ def _trigger_json(
     }
 
 
-@triggers.command("list")
+@triggers.command("list", short_help="Every live trigger, managed / unmanaged / dangling.")
 @output_option
 @stack_options
 @click.pass_obj
@@ -115,7 +115,7 @@ def list_(
     return 0
 
 
-@triggers.command("show")
+@triggers.command("show", short_help="One live trigger.")
 @click.argument("name")
 @output_option
 @stack_options
@@ -161,7 +161,7 @@ def show(
     return 0
 
 
-@triggers.command("occurrences")
+@triggers.command("occurrences", short_help="When a live trigger fired, and what it started.")
 @click.argument("name")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Only the N most recent.")
 @output_option
@@ -224,7 +224,7 @@ def _event_id(event: Any) -> str:
     return str(value) if value is not None else ""
 
 
-@triggers.command("test")
+@triggers.command("test", short_help="Test a payload against the live trigger.")
 @click.argument("name")
 @click.option(
     "--event",
@@ -259,8 +259,14 @@ def test(
     for line in render_text(Report([remote]), click.style, verbose=True):
         click.echo(line)
     offline = offline_result(trigger, shown, label, payload)
-    for line in disagreements(remote, offline):
-        warn(line)
+    found = disagreements(remote, offline)
+    for line in found:
+        click.echo(click.style("DISAGREE", fg="yellow", bold=True) + " " + line)
+    if found:
+        warn(
+            "the stack and orchctl's evaluator disagree: what `orchctl test` says offline is "
+            "not what this stack does; please report it with this payload"
+        )
     return 0 if remote.passed else 1
 
 
@@ -313,37 +319,48 @@ def offline_result(trigger: Trigger, shown: str, label: str, payload: dict[str, 
 
 
 def disagreements(remote: TestResult, offline: TestResult) -> list[str]:
-    """One loud line per point where the stack and the offline evaluator differ."""
-    head = f"the stack and orchctl's offline evaluator DISAGREE on {remote.trigger} › {remote.test}"
+    """One line per point where the stack and the offline evaluator differ, worded like
+    `orchctl test --remote`'s DISAGREE lines."""
+    head = f"{remote.trigger} \u203a {remote.test}"
     out: list[str] = []
     if remote.matched != offline.matched:
         out.append(
-            f"{head}: match {str(remote.matched).lower()} on the stack, "
-            f"{str(offline.matched).lower()} offline"
+            f"{head}: match: the stack gives {_bool(remote.matched)}, orchctl's evaluator "
+            f"gives {_bool(offline.matched)}"
         )
+        return out
     if bool(remote.filter_error) != bool(offline.filter_error):
         out.append(
-            f"{head}: filter error on the stack: {remote.filter_error or 'none'}; "
-            f"offline: {_first(offline.filter_error) or 'none'}"
+            f"{head}: filter: the stack gives {_error(remote.filter_error)}, orchctl's "
+            f"evaluator gives {_error(offline.filter_error)}"
         )
-    if remote.matched and offline.matched:
-        for var in sorted(
-            set(remote.vars) | set(remote.var_errors) | set(offline.vars) | set(offline.var_errors)
-        ):
-            on_stack = remote.vars.get(var)
-            here = offline.vars.get(var)
-            if on_stack != here or (var in remote.var_errors) != (var in offline.var_errors):
-                out.append(
-                    f"{head}: vars.{var} is {_value(on_stack, remote.var_errors.get(var))} on the "
-                    f"stack, {_value(here, offline.var_errors.get(var))} offline"
-                )
+    if not remote.matched:
+        return out
+    names = set(remote.vars) | set(remote.var_errors) | set(offline.vars) | set(offline.var_errors)
+    for var in sorted(names):
+        on_stack = _value(remote.vars.get(var), remote.var_errors.get(var))
+        here = _value(offline.vars.get(var), offline.var_errors.get(var))
+        if on_stack != here and not (on_stack.startswith("error") and here.startswith("error")):
+            out.append(
+                f"{head}: vars.{var}: the stack gives {on_stack}, orchctl's evaluator gives {here}"
+            )
     return out
+
+
+def _bool(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def _error(text: str | None) -> str:
+    return f"error: {_first(text)}" if text else "no error"
 
 
 def _value(value: str | None, error: str | None) -> str:
     if error:
-        return f"an error ({_first(error)})"
-    return repr(value) if value is not None else "not evaluated"
+        return f"error: {_first(error)}"
+    if value is None:
+        return "nothing"
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
 def _first(text: str | None) -> str | None:

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from ops_support import make_project, orchctl, stack, trigger, workflow, writes
 
+from orchctl.api import OrchestrationClient
 from orchctl.resolve import format_time
+from orchctl.sandbox import Sandbox
 from orchctl.triggertests import TestResult
 
 FILTER = 'event.status == "SUCCEEDED"'
@@ -241,13 +243,62 @@ def test_disagreements_are_one_loud_line_each() -> None:
 
     stack_side = TestResult("t", "e.json", True, True, vars={"a": "1", "b": "x"})
     offline = TestResult("t", "e.json", True, True, vars={"a": "1.0"}, var_errors={"b": "boom"})
-    head = "the stack and orchctl's offline evaluator DISAGREE on t \u203a e.json"
+    head = "t \u203a e.json"
     assert disagreements(stack_side, offline) == [
-        f"{head}: vars.a is '1' on the stack, '1.0' offline",
-        f"{head}: vars.b is 'x' on the stack, an error (boom) offline",
+        f'{head}: vars.a: the stack gives "1", orchctl\'s evaluator gives "1.0"',
+        f'{head}: vars.b: the stack gives "x", orchctl\'s evaluator gives error: boom',
     ]
     unmatched = TestResult("t", "e.json", True, False)
     assert disagreements(stack_side, unmatched) == [
-        f"{head}: match true on the stack, false offline"
+        f"{head}: match: the stack gives true, orchctl's evaluator gives false"
     ]
     assert disagreements(stack_side, stack_side) == []
+
+
+@pytest.mark.socket
+def test_a_payload_the_stack_judges_differently_is_loud(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    profile: str,
+) -> None:
+    """link() is followed by the stack (the sandbox serves the uri); offline there is no
+    link table for a bare payload, so orchctl's evaluator errs: a loud DISAGREE line."""
+    monkeypatch.chdir(tmp_path)
+    with Sandbox(profile=profile) as sandbox:
+        server = sandbox.serve("127.0.0.1", 0)
+        root = make_project(tmp_path / "repo", environments={"dev": {"url": server.url}})
+        with OrchestrationClient(transport=sandbox.transport()) as client:
+            wf = workflow(client, "payments/pay")
+            trigger(client, "payments/on-pay", wf.id, vars={"account": 'link(event, "account").id'})
+        sandbox.set_links({"http://ledger/a": {"body": {"data": {"id": "a2"}}}})
+        (root / "e.json").write_text('{"links": [{"name": "account", "uri": "http://ledger/a"}]}')
+        code, out, err = orchctl(
+            capsys,
+            "-C",
+            "repo",
+            "--env",
+            "dev",
+            "triggers",
+            "test",
+            "on-pay",
+            "--event",
+            "repo/e.json",
+        )
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[:4] == [
+        "PASS on-pay \u203a repo/e.json",
+        "     match: true",
+        "     vars.account = 'a2'",
+        "1 passed, 0 failed",
+    ]
+    assert lines[4].startswith(
+        'DISAGREE on-pay \u203a repo/e.json: vars.account: the stack gives "a2", '
+        "orchctl's evaluator gives error: link(): no linked resource 'account'"
+    )
+    assert len(lines) == 5
+    assert err == (
+        "warning: the stack and orchctl's evaluator disagree: what `orchctl test` says offline "
+        "is not what this stack does; please report it with this payload\n"
+    )
