@@ -39,9 +39,9 @@ def facts(version: str, *, versioned_triggers: int = 0) -> list[Fact]:
             Fact("trigger version", "ok", "kept (as on 2025+ servers)"),
             Fact(
                 "once per object",
-                "unknown",
-                "not modelled: every matching SAVED_PAYMENT/SAVED_ACCOUNT event fires "
-                "(a real 2026 server fires a trigger at most once per payment or account)",
+                "ok",
+                "a trigger runs at most once per payment or account, keyed by the trigger's "
+                "id (as on Flows main)",
             ),
         ]
     parsed = parse_version(version)

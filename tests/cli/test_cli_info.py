@@ -29,8 +29,8 @@ def test_info_on_the_embedded_sandbox(root: Path, capsys: pytest.CaptureFixture[
         "What orchctl knows of this version:",
         "  server: orchctl's sandbox: it imitates SERVER_BEHAVIOR.md (Flows main)",
         "  trigger version: kept (as on 2025+ servers)",
-        "  once per object: unknown: not modelled: every matching SAVED_PAYMENT/SAVED_ACCOUNT "
-        "event fires (a real 2026 server fires a trigger at most once per payment or account)",
+        "  once per object: a trigger runs at most once per payment or account, keyed by the "
+        "trigger's id (as on Flows main)",
     ]
     with stack(root) as (sandbox, _):
         assert writes(sandbox) == []  # read-only
