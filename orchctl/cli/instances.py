@@ -34,7 +34,10 @@ def ended_line(instance: Instance) -> str:
     """How a waited run ended, in one line."""
     state = outcome(instance)
     if state == "running":
-        return f"Run {instance.id} is still running (gave up waiting)"
+        return (
+            f"Run {instance.id} is still running; stopped waiting "
+            f"(`orchctl instances show {instance.id}` follows it)"
+        )
     took = ""
     if instance.created_at and instance.terminated_at:
         took = f" in {(instance.terminated_at - instance.created_at).total_seconds():.1f}s"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from typing import Any
 
 import click
@@ -17,6 +18,7 @@ from orchctl.errors import UsageError
 from orchctl.resolve import resolve_workflow
 from orchctl.validation.variables import placeholders
 
+POLL_SECONDS = 0.2
 _VAR_NAME = re.compile(r"^[^{}$\s=]+$")
 
 
@@ -77,12 +79,15 @@ def run(
             )
         for name in sorted(set(variables) - used):
             warn(f"variable {name} is not used by workflow {shown}")
-        instance = live.client.run_workflow(
-            target.id, variables, wait=wait, wait_timeout=timeout, poll_interval=0.2
-        )
-        click.echo(instance.id)
+        instance = live.client.run_workflow(target.id, variables)
+        click.echo(instance.id)  # before waiting: Ctrl-C or a lost connection keeps the id
         if not wait:
             return 0
+        budget = live.client.config.timeouts.total if timeout is None else timeout
+        deadline = time.monotonic() + budget
+        while not instance.terminated and time.monotonic() < deadline:
+            time.sleep(min(POLL_SECONDS, max(0.0, deadline - time.monotonic())))
+            instance = live.client.get_instance(instance.id)
         click.echo(ended_line(instance), err=True)
         return 0 if outcome(instance) == "succeeded" else 1
 

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from ops_support import make_project, orchctl, stack, workflow, writes
+from ops_support import WAIT, make_project, orchctl, stack, workflow, writes
 
 UUID = re.compile(r"^[0-9a-f-]{36}$")
 SEND = (
@@ -144,3 +144,18 @@ def test_a_vars_file_that_is_not_a_map(root: Path, capsys: pytest.CaptureFixture
     code, _, err = orchctl(capsys, "-C", "repo", "run", "smoke", "--vars-file", "repo/vars.yaml")
     assert code == 1
     assert err == "orchctl: error: repo/vars.yaml: expected a map of NAME: VALUE, got list\n"
+
+
+def test_wait_gives_up_after_the_timeout_with_the_id_printed(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with stack(root) as (_, client):
+        workflow(client, "payments/waiting", WAIT)
+    code, out, err = orchctl(capsys, "-C", "repo", "run", "waiting", "--wait", "--timeout", "0.3")
+    instance = out.strip()
+    assert code == 1
+    assert UUID.match(instance)
+    assert err == (
+        f"Run {instance} is still running; stopped waiting "
+        f"(`orchctl instances show {instance}` follows it)\n"
+    )
