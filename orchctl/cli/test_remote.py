@@ -34,6 +34,7 @@ from orchctl.cli.context import GlobalOptions
 from orchctl.cli.live import connect
 from orchctl.definitions.loader import LoadedProject
 from orchctl.definitions.model import Trigger
+from orchctl.errors import UsageError
 from orchctl.stack import StackOptions
 from orchctl.triggertests import Report, write_junit
 
@@ -53,6 +54,12 @@ def run_remote(
     stages = {w.name: w.stages for w in project.workflows}
     reports: list[ShadowReport] = []
     with _interrupt_once(), connect(opts, stack, announce=True) as live:
+        if live.client.api_version != "v2":
+            raise UsageError(
+                "--remote needs the v2 API (the test endpoint is v2 only); this environment "
+                "uses api_version v1",
+                hint="set `api_version: v2` for this environment in orchctl.yaml",
+            )
         workflows = live.client.list_workflows()
         with ExitStack() as temporaries:
             made: dict[str, Workflow] = {}

@@ -154,6 +154,29 @@ def test_invalid_definitions_run_nothing_on_the_stack(
         assert sandbox.timeline() == []
 
 
+def test_v1_environments_are_refused_before_anything_is_written(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    profile: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    root = make_project(tmp_path / "repo", profile=profile)
+    (root / "orchctl.yaml").write_text(
+        (root / "orchctl.yaml").read_text().replace("  local:\n", "  local:\n    api_version: v1\n")
+    )
+    (root / "defs.yaml").write_text(DEFINITIONS)
+    code, out, err = orchctl(capsys, "-C", "repo", "test", "--remote")
+    assert (code, out) == (1, "")
+    assert err.splitlines()[-1] == (
+        "orchctl: error: --remote needs the v2 API (the test endpoint is v2 only); this "
+        "environment uses api_version v1 (hint: set `api_version: v2` for this environment in "
+        "orchctl.yaml)"
+    )
+    with stack(root) as (sandbox, _):
+        assert sandbox.timeline() == []
+
+
 @pytest.mark.socket
 def test_ctrl_c_leaves_nothing_behind(tmp_path: Path, profile: str) -> None:
     """SIGINT to a real `orchctl test --remote` process while its shadow is on the stack:
