@@ -205,7 +205,10 @@ def usage_message(exc: click.UsageError, fallback: str = "orchctl") -> str:
     command = ctx.command_path if ctx is not None else fallback
     message = exc.format_message()
     best: str | None = None
-    if isinstance(exc, click.NoSuchOption) and ctx is not None:
+    if isinstance(exc, click.NoSuchOption) and exc.option_name in _GLOBAL_WITH_VALUE:
+        # `orchctl plan -C`: a global option at the very end, without its value
+        message, command = f"option '{exc.option_name}' requires an argument", "orchctl"
+    elif isinstance(exc, click.NoSuchOption) and ctx is not None:
         message = f"no such option '{exc.option_name}'"
         names = [n for p in ctx.command.params for n in (*p.opts, *p.secondary_opts)]
         best = closest(exc.option_name, [*names, "--help"])
