@@ -6,12 +6,13 @@ nothing stops at the first problem, so `orchctl validate` can report them all at
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from orchctl.definitions.discovery import discover
+from orchctl.definitions.discovery import discover, display_path
 from orchctl.definitions.model import Origin, Trigger, TriggerTest, Workflow
 from orchctl.definitions.params import Substitution, substitute
 from orchctl.definitions.project import Environment, ProjectConfig, load_project_config
@@ -20,6 +21,8 @@ from orchctl.diagnostics import Diagnostic, Severity
 from orchctl.validation import schemas
 from orchctl.validation.hints import did_you_mean
 from orchctl.validation.locate import at
+
+log = logging.getLogger("orchctl.definitions")
 
 KINDS = {"Workflow": "workflow", "Trigger": "trigger"}
 # Fields whose value is a boolean: an unquoted `yes` there is what the author meant.
@@ -65,6 +68,16 @@ def load_project(
     for item in found:
         project.files.append(item.display)
         _load_file(project, item.path, item.display, environ)
+    log.info(
+        "read %d definition file%s under %s (environment %s%s): %d workflows, %d triggers",
+        len(project.files),
+        "" if len(project.files) == 1 else "s",
+        display_path(directory),
+        environment.name,
+        "" if environment.declared else ", not in orchctl.yaml: the embedded sandbox",
+        len(project.workflows),
+        len(project.triggers),
+    )
     return project
 
 
