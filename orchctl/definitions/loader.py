@@ -218,8 +218,8 @@ def _trigger(data: dict[str, Any], origin: Origin, valid: bool) -> Trigger:
     swap = data.get("swap", "delete-first")
     return Trigger(
         name=data["name"],
-        workflow=str(data.get("workflow", "")),
-        event=str(data.get("event", "")),
+        workflow=_str_or_none(data.get("workflow")) or "",
+        event=_str_or_none(data.get("event")) or "",
         origin=origin,
         filter=_str_or_none(data.get("filter")),
         vars=variables,
