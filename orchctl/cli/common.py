@@ -9,14 +9,14 @@ from typing import Any, TypeVar
 
 import click
 
-from orchctl.api import LiveState
 from orchctl.cli.context import GlobalOptions
 from orchctl.definitions.loader import LoadedProject, load_project
 from orchctl.definitions.params import sensitive_values
 from orchctl.diagnostics import sort_diagnostics, summary_line
 from orchctl.errors import OrchctlError
+from orchctl.pipeline import Planned
 from orchctl.render.redact import make_redactor
-from orchctl.stack import StackOptions, Target, open_stack
+from orchctl.stack import StackOptions, Target
 from orchctl.validation.checks import check_project
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -88,17 +88,39 @@ def load_valid_project(
     return project
 
 
-def read_live_state(
-    project: LoadedProject, stack: StackOptions, *, announce: bool
-) -> tuple[LiveState, Target]:
-    """Every workflow and trigger of the selected environment's stack."""
-    with open_stack(project.config.root, project.environment, stack, warn=warn) as (
-        client,
-        target,
-    ):
-        if announce:
-            click.echo(f"Reading {target.describe()}...", err=True)
-        return client.list_all(), target
+def announcer(enabled: bool) -> Callable[[Target], None] | None:
+    """Says on stderr which stack is read (text output only)."""
+    if not enabled:
+        return None
+    return lambda target: click.echo(f"Reading {target.describe()}...", err=True)
+
+
+def say_what_planning_left_out(planned: Planned) -> None:
+    """plan and drift: a held lock, leftover shadow triggers and ignored versions, on stderr
+    (they are not changes of the repository, and stdout stays the plan)."""
+    holder = planned.lock_holder
+    if holder is not None:
+        state = "locked" if holder.held else "being locked"
+        click.echo(
+            f"note: environment {planned.options.environment} is {state} by "
+            f"{holder.describe()} since {holder.since_text()} (lock {holder.lock_id}): an "
+            "apply is running, so the stack may be changing",
+            err=True,
+        )
+    if planned.shadows:
+        n = len(planned.shadows)
+        ids = ", ".join(t.id for t in planned.shadows)
+        click.echo(
+            f"note: {n} leftover shadow trigger{'s' if n != 1 else ''} of an interrupted apply "
+            f"({ids}); the next `orchctl apply` deletes {'them' if n != 1 else 'it'}",
+            err=True,
+        )
+    if planned.unversioned:
+        click.echo(
+            "note: the server predates trigger versions (learned by `orchctl apply`): the "
+            f"`version` of {', '.join(planned.unversioned)} is not compared; remove it",
+            err=True,
+        )
 
 
 def redactor(project: LoadedProject) -> Callable[[Any], Any]:

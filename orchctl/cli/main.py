@@ -26,9 +26,11 @@ COMMANDS: dict[str, str] = {
     "init": "orchctl.cli.init:init",
     "validate": "orchctl.cli.validate:validate",
     "plan": "orchctl.cli.plan:plan",
+    "apply": "orchctl.cli.apply:apply",
     "drift": "orchctl.cli.drift:drift",
     "sandbox": "orchctl.cli.sandbox:sandbox",
     "test": "orchctl.cli.test:test",
+    "unlock": "orchctl.cli.unlock:unlock",
 }
 
 
