@@ -15,6 +15,7 @@ from orchctl.cli.common import (
     warn,
 )
 from orchctl.cli.context import GlobalOptions
+from orchctl.cli.failure import failure_document
 from orchctl.cli.paths import REPLACED_FILE
 from orchctl.errors import OrchctlError, environment_errors
 from orchctl.pipeline import PlanRequest, plan_project
@@ -73,15 +74,16 @@ def plan(
 
     Exit status: 0 (or, with --detailed-exitcode, 0 no changes / 2 changes), 1 error.
     """
-    project = load_valid_project(opts)
-    redact = redactor(project)
-    planned = plan_project(
-        project,
-        PlanRequest(prune=prune, force=force, allow_empty=allow_empty),
-        to_stack_options(ca_bundle, insecure, parallelism),
-        warn=warn,
-        announce=announcer(output == "text"),
-    )
+    with failure_document("plan", output, opts):
+        project = load_valid_project(opts)
+        redact = redactor(project)
+        planned = plan_project(
+            project,
+            PlanRequest(prune=prune, force=force, allow_empty=allow_empty),
+            to_stack_options(ca_bundle, insecure, parallelism),
+            warn=warn,
+            announce=announcer(output == "text"),
+        )
     result = planned.plan
     say_what_planning_left_out(planned)
 

@@ -118,9 +118,18 @@ def make_plan(desired: Desired, live: LiveState, options: PlanOptions) -> Plan:
                 if extra is keep:
                     continue
                 outcome.doomed.add(extra.id)
-                stale = None if extra in matching else workflow_body(extra.config.stages)
+                body = workflow_body(extra.config.stages)
                 changes.append(
-                    _duplicate("Workflow", wanted.name, stack_name, extra.id, keep.id, stale, after)
+                    _duplicate(
+                        "Workflow",
+                        wanted.name,
+                        stack_name,
+                        extra.id,
+                        keep.id,
+                        body,
+                        stale=extra not in matching,
+                        wanted=after,
+                    )
                 )
             continue
         if candidates:
@@ -297,9 +306,17 @@ def _plan_trigger(
         ]
         for extra in candidates:
             if extra is not keep:
-                stale = None if extra in matching else _body(extra)
                 out.append(
-                    _duplicate("Trigger", wanted.name, stack_name, extra.id, keep.id, stale, after)
+                    _duplicate(
+                        "Trigger",
+                        wanted.name,
+                        stack_name,
+                        extra.id,
+                        keep.id,
+                        _body(extra),
+                        stale=extra not in matching,
+                        wanted=after,
+                    )
                 )
         return out
     if not candidates:
@@ -440,27 +457,31 @@ def _duplicate(
     stack_name: str,
     extra: str,
     keep: str,
-    stale: dict[str, Any] | None = None,
-    wanted: dict[str, Any] | None = None,
+    body: dict[str, Any],
+    *,
+    stale: bool,
+    wanted: dict[str, Any],
 ) -> Change:
-    """An extra live copy: identical to the kept one, or a stale version (then with its diff)."""
-    if stale is None or wanted is None:
+    """An extra live copy: identical to the kept one (`before` is its body, shown as what
+    goes), or a stale version (then with its diff against the repository)."""
+    if not stale:
         return Change(
             kind,
             name,
             Action.REMOVE_DUPLICATE,
             (Reason(ReasonCode.EXTRA_COPY, id=keep),),
             stack_name=stack_name,
+            before=body,
             live_ids=(extra,),
         )
-    diff = field_changes(stale, wanted)
+    diff = field_changes(body, wanted)
     return Change(
         kind,
         name,
         Action.REMOVE_DUPLICATE,
         (Reason(ReasonCode.STALE_COPY, id=keep),),
         stack_name=stack_name,
-        before=stale,
+        before=body,
         after=wanted,
         live_ids=(extra,),
         diff=diff,

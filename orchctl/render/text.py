@@ -79,7 +79,9 @@ def _change(change: Change, head: str, column: int, r: Redactor, paint: _Paint) 
     lines = [colored + " " * max(column - len(head), 2) + words]
     lines.extend(f"{DETAIL}reason: {reason}" for reason in describe.reasons(change, r))
     lines.extend(DETAIL + paint(f"risk: {risk}", "yellow") for risk in describe.risks(change))
-    if change.action in (Action.CREATE, Action.DELETE):
+    if change.action in (Action.CREATE, Action.DELETE) or (
+        change.action is Action.REMOVE_DUPLICATE and not change.diff
+    ):
         lines.extend(_whole_body(change, r, paint))
         return lines
     for field in field_diffs(change.diff, r):
