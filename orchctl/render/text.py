@@ -85,7 +85,7 @@ def _change(change: Change, head: str, column: int, r: Redactor, paint: _Paint) 
         lines.extend(_whole_body(change, r, paint))
         return lines
     for field in field_diffs(change.diff, r):
-        lines.extend(_field(field, paint))
+        lines.extend(field_lines(field, paint))
     return lines
 
 
@@ -121,7 +121,8 @@ def _whole_body(change: Change, r: Redactor, paint: _Paint) -> list[str]:
     return [DETAIL + paint(f"{sign} {line}".rstrip(), color) for line in text.splitlines()]
 
 
-def _field(field: FieldDiff, paint: _Paint) -> list[str]:
+def field_lines(field: FieldDiff, paint: Callable[..., str]) -> list[str]:
+    """One field difference as plan lines (`~ path: before -> after`), also used by drift."""
     sign = {"added": "+", "removed": "-", "changed": "~"}[field.change]
     color = _SIGN_COLORS[sign]
     if field.lines:
