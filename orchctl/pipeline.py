@@ -11,9 +11,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
-from orchctl.api import LiveState, OrchestrationClient, Trigger
+from orchctl.api import LiveState, OrchestrationClient, Trigger, Workflow
 from orchctl.apply.facts import current_facts
 from orchctl.apply.lock import Holder, current_holder, is_lock_object
+from orchctl.apply.shadow import find_leftover_shadows, is_shadow
 from orchctl.definitions.loader import LoadedProject
 from orchctl.errors import OrchctlError
 from orchctl.plan.desired import desired_from_project
@@ -42,6 +43,7 @@ class LiveView:
     state: LiveState
     lock_holder: Holder | None = None  # someone holds (or is taking) the apply lock
     shadows: tuple[Trigger, ...] = ()  # shadow triggers an interrupted apply left behind
+    shadow_workflows: tuple[Workflow, ...] = ()  # and temporary workflows
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class Planned:
     target: Target
     lock_holder: Holder | None = None
     shadows: tuple[Trigger, ...] = ()
+    shadow_workflows: tuple[Workflow, ...] = ()
     unversioned: tuple[str, ...] = ()  # triggers whose `version` the server cannot keep
 
 
@@ -79,21 +82,16 @@ def read_live(client: OrchestrationClient, environment: str, namespace: str | No
     return split_live(client.list_all(), environment, namespace)
 
 
-SHADOW_EVENT_PREFIX = "orchctl-shadow-"  # until orchctl.apply.shadow lands (i11-lock)
-
-
-def is_shadow(trigger: Trigger) -> bool:
-    return trigger.event.startswith(SHADOW_EVENT_PREFIX)
-
-
 def split_live(live: LiveState, environment: str, namespace: str | None) -> LiveView:
+    """Lock objects and shadows (of any namespace) are never planned over; the shadows of
+    this namespace are leftovers of an interrupted apply, for the next apply to delete."""
     holder = current_holder(live, environment, namespace)
-    shadows = tuple(t for t in live.triggers if is_shadow(t))
+    leftovers = find_leftover_shadows(live, namespace)
     state = LiveState(
-        workflows=tuple(w for w in live.workflows if not is_lock_object(w)),
+        workflows=tuple(w for w in live.workflows if not is_lock_object(w) and not is_shadow(w)),
         triggers=tuple(t for t in live.triggers if not is_shadow(t)),
     )
-    return LiveView(state, holder, shadows)
+    return LiveView(state, holder, leftovers.triggers, leftovers.workflows)
 
 
 def plan_with(
@@ -123,6 +121,7 @@ def plan_with(
         target,
         view.lock_holder,
         view.shadows,
+        view.shadow_workflows,
         unversioned,
     )
 

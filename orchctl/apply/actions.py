@@ -7,14 +7,23 @@ kept live id or the id the step that created the new version recorded.
 
 from __future__ import annotations
 
+import dataclasses
+import random
 import threading
 import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
-from orchctl.api import OrchestrationClient
-from orchctl.api.models import Trigger, TriggerSpec
+from orchctl.api import (
+    OrchestrationClient,
+    RateLimited,
+    ServerError,
+    TransportError,
+    Trigger,
+    Workflow,
+)
+from orchctl.api.models import TriggerSpec
 from orchctl.apply.executor import StepFailed, StepResult
 from orchctl.apply.once import (
     create_trigger_once,
@@ -22,22 +31,36 @@ from orchctl.apply.once import (
     delete_trigger_once,
     delete_workflow_once,
 )
+from orchctl.apply.reads import all_triggers, all_workflows
+from orchctl.apply.shadow import ShadowReport, render_shadow
 from orchctl.apply.steps import Step, StepKind
-from orchctl.plan.compare import trigger_body
+from orchctl.plan.compare import same, trigger_body, workflow_body
 from orchctl.plan.model import Action, Desired, DesiredTrigger, Plan
+
+T = TypeVar("T")
+STEP_ATTEMPTS = 5  # a step's call answered with a definite transient error is sent again
+# Definite answers that say the write did not happen and may succeed later (the client has
+# already retried each within its own budget): a 5xx answer, a 429 after the last retry,
+# a request that never left (connect error). Never OutcomeUnknown: once.py owns that.
+TRANSIENT = (ServerError, RateLimited, TransportError)
+
+
+def backoff(attempt: int) -> float:
+    """Full jitter, capped: 0.05 s, 0.1 s, 0.2 s, ... at most 2 s."""
+    return random.uniform(0, min(2.0, 0.05 * 2**attempt))
 
 
 class ShadowTester(Protocol):
-    """Runs a trigger's tests through a shadow copy; raises StepFailed-like errors or returns
-    a report with ``failures`` (one line each) and ``ok``."""
+    """`orchctl.apply.shadow.run_shadow_tests`: a trigger's tests through a shadow copy of
+    the spec apply will send; the report's ``ok`` and its lines (``render_shadow``)."""
 
     def __call__(
         self,
         client: OrchestrationClient,
-        definition: Any,
-        body: Mapping[str, Any],
+        trigger_definition: Any,
+        trigger_body: TriggerSpec,
         workflow_id: str,
-    ) -> Any: ...
+    ) -> ShadowReport: ...
 
 
 @dataclass(frozen=True)
@@ -82,7 +105,9 @@ class StepRunner:
         namer: Callable[[str], str] = lambda name: name,
         verify: Callable[[], list[str]] | None = None,
         check: Callable[[], None] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
+        self.sleep = sleep
         self.client = client
         self.plan = plan
         self.workflows = {w.name: w for w in desired.workflows}
@@ -115,11 +140,11 @@ class StepRunner:
             return self._swap(step)
         if kind is StepKind.DELETE_TRIGGER:
             for trigger_id in step.ids:
-                delete_trigger_once(self.client, trigger_id)  # 404 is done
+                self._delete_trigger(trigger_id)  # 404 is done
             return StepResult(deleted=step.ids)
         if kind is StepKind.DELETE_WORKFLOW:
             for workflow_id in step.ids:
-                delete_workflow_once(self.client, workflow_id)  # 404 is done
+                self._delete_workflow(workflow_id)  # 404 is done
             return StepResult(deleted=step.ids)
         if kind is StepKind.VERIFY:
             left = self.verify() if self.verify is not None else []
@@ -134,8 +159,24 @@ class StepRunner:
 
     def _create_workflow(self, step: Step) -> StepResult:
         wanted = self.workflows[step.name]
-        created = create_workflow_once(
-            self.client, self.namer(step.name), wanted.stages, self.known
+        stack_name = self.namer(step.name)
+        body = workflow_body(wanted.stages)
+
+        def found() -> Workflow | None:
+            matches = [
+                w
+                for w in all_workflows(self.client)
+                if w.id not in self.known
+                and w.name == stack_name
+                and same(workflow_body(w.config.stages), body)
+            ]
+            return min(
+                matches, key=lambda w: (w.created_at is None, w.created_at, w.id), default=None
+            )
+
+        created = self._create(
+            lambda: create_workflow_once(self.client, stack_name, wanted.stages, self.known),
+            found,
         )
         with self.state.lock:
             self.state.workflow_ids[step.name] = created.id
@@ -161,9 +202,65 @@ class StepRunner:
             version=wanted.version,
         )
 
+    def _create(self, create: Callable[[], T], found: Callable[[], T | None]) -> T:
+        """A create, sent again after a definite transient error, each time after a re-read
+        found no copy of it (a 5xx answer means the write did not happen; the re-read makes
+        sure)."""
+        for attempt in range(1, STEP_ATTEMPTS + 1):
+            try:
+                return create()
+            except TRANSIENT:
+                if attempt == STEP_ATTEMPTS:
+                    raise
+            self.sleep(backoff(attempt))
+            existing = self._call(found)
+            if existing is not None:
+                return existing
+        raise AssertionError("unreachable")
+
+    def _call(self, fn: Callable[[], T]) -> T:
+        """A read or a delete (both safe to repeat), sent again after a transient error."""
+        for attempt in range(1, STEP_ATTEMPTS + 1):
+            try:
+                return fn()
+            except TRANSIENT:
+                if attempt == STEP_ATTEMPTS:
+                    raise
+            self.sleep(backoff(attempt))
+        raise AssertionError("unreachable")
+
+    def _create_trigger_spec(self, spec: TriggerSpec) -> Trigger:
+        wanted = trigger_body(spec.event, spec.filter, spec.vars, spec.version)
+        unversioned = trigger_body(spec.event, spec.filter, spec.vars, None)
+
+        def same_trigger(t: Trigger) -> bool:
+            body = trigger_body(t.event, t.filter, t.vars, t.version)
+            return same(body, wanted) or (t.version is None and same(body, unversioned))
+
+        def found() -> Trigger | None:
+            matches = [
+                t
+                for t in all_triggers(self.client)
+                if t.id not in self.known
+                and t.name == (spec.name or "")
+                and t.workflow_id == spec.workflow_id
+                and same_trigger(t)
+            ]
+            return min(
+                matches, key=lambda t: (t.created_at is None, t.created_at, t.id), default=None
+            )
+
+        return self._create(lambda: create_trigger_once(self.client, spec, self.known), found)
+
+    def _delete_trigger(self, trigger_id: str) -> None:
+        self._call(lambda: delete_trigger_once(self.client, trigger_id))
+
+    def _delete_workflow(self, workflow_id: str) -> None:
+        self._call(lambda: delete_workflow_once(self.client, workflow_id))
+
     def _create_trigger(self, name: str) -> Trigger:
         wanted = self.triggers[name]
-        created = create_trigger_once(self.client, self.spec(wanted), self.known)
+        created = self._create_trigger_spec(self.spec(wanted))
         with self.state.lock:
             self.state.created.append(("Trigger", name, created.id))
             if wanted.version is not None and created.version is None:
@@ -177,12 +274,12 @@ class StepRunner:
         wall, start = time.time(), time.monotonic()
         if step.kind is StepKind.SWAP_DELETE_FIRST:
             for old in step.ids:
-                delete_trigger_once(self.client, old)
-            created = create_trigger_once(self.client, spec, self.known)
+                self._delete_trigger(old)
+            created = self._create_trigger_spec(spec)
         else:
-            created = create_trigger_once(self.client, spec, self.known)
+            created = self._create_trigger_spec(spec)
             for old in step.ids:
-                delete_trigger_once(self.client, old)
+                self._delete_trigger(old)
         window = time.monotonic() - start  # an upper bound of the gap (or the overlap)
         record = Swapped(step.name, wanted.swap, step.ids, created.id, wall, wall + window)
         with self.state.lock:
@@ -203,14 +300,24 @@ class StepRunner:
             raise StepFailed("shadow tests are not available")
         wanted = self.triggers[step.name]
         definition = self.definitions[step.name]
-        body = trigger_body(wanted.event, wanted.filter, wanted.vars, wanted.version)
-        report = self.shadow(self.client, definition, body, self.workflow_id(wanted.workflow))
-        failures = [str(f) for f in getattr(report, "failures", [])]
-        if failures:
+        # a test with `links:` feeds link() from the test itself; the stack would GET the
+        # link's uri instead, so such tests are judged offline only (`orchctl test` ran them)
+        on_stack = tuple(t for t in definition.tests if not getattr(t, "links", None))
+        offline_only = len(definition.tests) - len(on_stack)
+        if not on_stack:
+            return StepResult(detail={"tests": 0, "offline_only": offline_only})
+        spec = self.spec(wanted)
+        report = self.shadow(
+            self.client, dataclasses.replace(definition, tests=on_stack), spec, spec.workflow_id
+        )
+        lines = render_shadow(report)
+        if report.disagreements or not report.ok:
             with self.state.lock:
-                self.state.shadow_failures[step.name] = failures
+                self.state.shadow_failures[step.name] = lines
+        if not report.ok:
+            n = len(report.failed)
             raise StepFailed(
-                f"{len(failures)} test{'s' if len(failures) != 1 else ''} of trigger "
-                f"{step.name} failed on the stack"
+                f"{n} test{'s' if n != 1 else ''} of trigger {step.name} failed on the stack "
+                "(shadow trigger); no live trigger was touched"
             )
-        return StepResult()
+        return StepResult(detail={"tests": len(report.results), "offline_only": offline_only})

@@ -74,7 +74,12 @@ class ApplyReport:
 
     def counts(self) -> dict[str, int]:
         """Changes carried out in full, as the plan counts them."""
-        done_keys = {o.step.key for o in self.outcomes if o.status == "done"}
+        undone = set(self.cleaned_up)  # created, then deleted again after a failed gate
+        done_keys = {
+            o.step.key
+            for o in self.outcomes
+            if o.status == "done" and not (o.result and undone & set(o.result.created))
+        }
         per_change: dict[tuple[str, str, str], list[bool]] = {}
         for outcome in self.outcomes:
             change = outcome.step.change
@@ -137,6 +142,7 @@ def run_apply(
     parallelism: int = 8,
     shadow: ShadowTester | None = None,
     leftover_shadows: tuple[str, ...] = (),
+    leftover_workflows: tuple[str, ...] = (),
     check: Callable[[], None] | None = None,
     replan: Callable[[], Planned] | None = None,
     state_dir: str | None = None,
@@ -153,7 +159,13 @@ def run_apply(
     namer = Namer(plan.namespace)
     definitions = {t.name: t for t in planned.project.triggers}
     tested = [name for name, t in definitions.items() if t.tests] if shadow is not None else []
-    steps = build_steps(plan, planned.live, tested=tested, leftover_shadows=leftover_shadows)
+    steps = build_steps(
+        plan,
+        planned.live,
+        tested=tested,
+        leftover_shadows=leftover_shadows,
+        leftover_workflows=leftover_workflows,
+    )
     known = {w.id for w in planned.live.workflows} | {t.id for t in planned.live.triggers}
 
     def verify() -> list[str]:
@@ -308,6 +320,7 @@ def apply_project(
             parallelism=parallelism,
             shadow=shadow,
             leftover_shadows=tuple(t.id for t in planned.shadows),
+            leftover_workflows=tuple(w.id for w in planned.shadow_workflows),
             check=lease.check,
             replan=planned_now(client, target, planned, request),
             state_dir=state_dir,

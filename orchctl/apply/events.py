@@ -72,12 +72,16 @@ def step_finish(outcome: Outcome) -> dict[str, Any]:
             "step_errored", **_step(outcome.step), error=error_text(outcome.error), seconds=seconds
         )
     result = outcome.result
+    fields: dict[str, Any] = {}
+    if result is not None and result.detail:
+        fields["detail"] = dict(result.detail)
     return _event(
         "step_complete",
         **_step(outcome.step),
         created=list(result.created) if result else [],
         deleted=list(result.deleted) if result else [],
         seconds=seconds,
+        **fields,
     )
 
 

@@ -107,13 +107,15 @@ def build_steps(
     *,
     tested: Iterable[str] = (),
     leftover_shadows: Iterable[str] = (),
+    leftover_workflows: Iterable[str] = (),
     verify: bool = True,
 ) -> tuple[Step, ...]:
     """The steps of `plan` on `live` (the state the plan was made from, re-read).
 
     `tested`: names of triggers that have tests (they get a shadow test when created or
     replaced). `leftover_shadows`: ids of shadow triggers an interrupted apply left behind
-    (removed first thing, with no dependency)."""
+    (removed first thing, with no dependency); `leftover_workflows`: its temporary
+    workflows (removed once those shadows are gone)."""
     tested_names = set(tested)
     trigger_workflow = {t.id: t.workflow_id for t in live.triggers}
     steps: list[Step] = []
@@ -162,6 +164,11 @@ def build_steps(
         key = f"{StepKind.DELETE_TRIGGER.value}:shadow:{shadow_id}"
         steps.append(Step(key, StepKind.DELETE_TRIGGER, "", (shadow_id,), shadow=True))
         removes(key, (shadow_id,))
+    shadow_deletes = frozenset(s.key for s in steps if s.shadow)
+    for workflow_id in sorted(leftover_workflows):
+        key = f"{StepKind.DELETE_WORKFLOW.value}:shadow:{workflow_id}"
+        deps = shadow_deletes | frozenset(removers.get(workflow_id, ()))
+        steps.append(Step(key, StepKind.DELETE_WORKFLOW, "", (workflow_id,), deps, shadow=True))
 
     for change in plan.changes:
         if change.kind != "Trigger" or change.action is Action.NOOP:

@@ -11,6 +11,7 @@ import click
 
 from orchctl.apply.engine import apply_project
 from orchctl.apply.executor import DEFAULT_PARALLELISM
+from orchctl.apply.shadow import run_shadow_tests
 from orchctl.cli.common import (
     announcer,
     load_valid_project,
@@ -119,7 +120,7 @@ def apply(
 
     def before(planned: Planned) -> None:
         plan = planned.plan
-        nothing = not plan.has_changes and not planned.shadows
+        nothing = not plan.has_changes and not planned.shadows and not planned.shadow_workflows
         if text and nothing:
             click.echo("No changes. The stack matches the repository.")
         elif text:
@@ -142,7 +143,7 @@ def apply(
             parallelism=parallelism or client.config.parallelism or DEFAULT_PARALLELISM,
             emit=emit,
             before=before,
-            shadow=_shadow_tester(),
+            shadow=run_shadow_tests,
             state_dir=project.config.root,
         )
     if report.unversioned:
@@ -170,14 +171,6 @@ def _seconds(text: str) -> float:
     if ns < 0:
         raise UsageError("--lock-timeout cannot be negative")
     return ns / 1e9
-
-
-def _shadow_tester() -> Any:
-    try:
-        from orchctl.apply import shadow  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return getattr(shadow, "run_shadow_tests", None)
 
 
 def _printer(

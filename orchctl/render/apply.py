@@ -41,7 +41,11 @@ def step_line(event: dict[str, Any]) -> str | None:
     elif action.startswith("swap-"):
         what = f"replaced {', '.join(deleted)} -> {', '.join(created)}"
     elif action == "shadow-test":
-        what = "tests passed on a shadow trigger"
+        detail = event.get("detail", {})
+        tests, offline = detail.get("tests", 0), detail.get("offline_only", 0)
+        what = f"{tests} test{'s' if tests != 1 else ''} passed on a shadow trigger"
+        if offline:
+            what += f" ({offline} with `links:` judged offline only)"
     elif action == "verify":
         return "  = re-read: the stack matches the repository"
     else:

@@ -91,6 +91,7 @@ def check_invariants(
     delete_first: Iterable[str] = (),
     managed: Iterable[str] | None = None,
     from_seq: int = 0,
+    may_dangle: Iterable[str] = (),
 ) -> None:
     """Replayed from the timeline, write by write (a lost response still committed):
 
@@ -100,7 +101,9 @@ def check_invariants(
     3. a trigger is created only while its workflow exists (the new version before its
        triggers).
 
-    Writes before `from_seq` (a test's own seeding) only build the state."""
+    Writes before `from_seq` (a test's own seeding) only build the state; `may_dangle`:
+    ids of triggers the plan accepted to leave dangling (--force)."""
+    accepted = set(may_dangle)
     gapped = set(delete_first)
     managed_names = set(managed) if managed is not None else None
     workflows: set[str] = set()
@@ -113,6 +116,7 @@ def check_invariants(
                 (name, tid)
                 for tid, (name, wid) in triggers.items()
                 if wid == entry.object_id
+                and tid not in accepted
                 and (managed_names is None or name in managed_names)
                 and not name.startswith("orchctl-shadow")
             ]

@@ -25,6 +25,7 @@ from sandbox_clients import sandbox_client
 from orchctl.api import ClientConfig, OrchestrationClient, TriggerSpec, WorkflowConfig
 from orchctl.apply.engine import LAST_APPLY, PlanBlocked, StalePlan
 from orchctl.apply.lock import LockHeld, acquire
+from orchctl.apply.shadow import run_shadow_tests
 from orchctl.definitions.loader import load_project
 from orchctl.pipeline import PlanRequest, plan_with
 from orchctl.plan.planfile import load_plan, save_plan
@@ -329,3 +330,35 @@ def test_a_server_without_trigger_versions_is_said_and_not_replanned(
         planned = plan_with(client, sb_target(), project, PlanRequest())
     assert changes(planned.plan) == []  # not replaced again on every run
     assert planned.unversioned == ("t",)
+
+
+def live_bodies(sb: Sandbox) -> list[tuple[str, str, str]]:
+    with sandbox_client(sb, "checker") as client:
+        live = client.list_all()
+    return sorted(
+        [("workflow", w.id, json.dumps(w.config.stages)) for w in live.workflows]
+        + [("trigger", t.id, f"{t.workflow_id} {t.filter}") for t in live.triggers]
+    )
+
+
+def test_a_failing_shadow_test_leaves_the_stack_exactly_as_it_was(
+    sb: Sandbox, tmp_path: Path
+) -> None:
+    good = {"name": "pays", "event": {"amount": 5}, "expect": {"match": True}}
+    spec = [{"name": "t", "workflow": "w", "filter": "event.amount > 1", "tests": [good]}]
+    root = write_project(tmp_path, workflows={"w": STAGES_A, "x": STAGES_A}, triggers=spec)
+    assert apply_dir(sb, root, shadow=run_shadow_tests).ok
+    before, start = live_bodies(sb), len(sb.timeline())
+    bad = {"name": "small amounts too", "event": {"amount": 1}, "expect": {"match": True}}
+    spec[0]["tests"] = [good, bad]
+    spec[0]["filter"] = "event.amount > 2"
+    write_project(tmp_path, workflows={"w": STAGES_B, "x": STAGES_B}, triggers=spec)
+    report = apply_dir(sb, root, shadow=run_shadow_tests)
+    assert not report.ok
+    assert [o.step.key for o in report.outcomes if o.status == "failed"] == ["shadow-test:t"]
+    assert any("small amounts too" in line for line in report.shadow_failures["t"])
+    assert live_bodies(sb) == before
+    touched = {(e.kind, e.object_id) for e in sb.timeline()[start:]}
+    assert not {("trigger", i) for _, i, _ in before} & touched  # no live trigger touched
+    assert len(report.cleaned_up) == 2  # both new workflow versions deleted again
+    assert report.counts() == {"created": 0, "replaced": 0, "deleted": 0}

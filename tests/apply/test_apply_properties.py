@@ -92,6 +92,7 @@ def test_apply_then_plan_is_empty(scenario: dict[str, Any]) -> None:
             triggers=scenario["triggers"],
         )
         request = PlanRequest(force=True, allow_empty=True)
+        forced = [f.id for f in plan_dir(sb, root, request).findings if f.category == "forced"]
         report = apply_dir(sb, root, request=request)
         assert report.ok, [(o.step.key, o.error) for o in report.outcomes if o.error]
         assert changes(plan_dir(sb, root, request)) == []
@@ -104,5 +105,9 @@ def test_apply_then_plan_is_empty(scenario: dict[str, Any]) -> None:
             managed |= {n for n, _, _ in scenario["live_triggers"]}
         seeded = max((e.seq for e in sb.timeline() if e.actor == "before"), default=0)
         check_invariants(
-            sb.timeline(), delete_first=delete_first, managed=managed, from_seq=seeded + 1
+            sb.timeline(),
+            delete_first=delete_first,
+            managed=managed,
+            from_seq=seeded + 1,
+            may_dangle=forced,
         )

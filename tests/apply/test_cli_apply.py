@@ -1,0 +1,145 @@
+"""`orchctl apply` end to end on the embedded sandbox: output, exit codes, confirmation,
+saved plans, -o json events, secrets."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from orchctl.api import OrchestrationClient
+from orchctl.cli.main import run
+from orchctl.sandbox import Sandbox
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLES = REPO / "examples"
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "repo"
+    shutil.copytree(EXAMPLES, root, ignore=shutil.ignore_patterns(".orchctl"))
+    monkeypatch.chdir(tmp_path)
+    return root
+
+
+def orchctl(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = run(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_apply_then_plan_has_no_changes(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = orchctl(capsys, "-C", "repo", "apply", "--auto-approve")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[-1] == "Apply complete: 16 created, 0 replaced, 0 deleted."
+    assert lines[-2] == "  = re-read: the stack matches the repository"
+    assert sum(1 for line in lines if line.startswith("  + ") and ": created " in line) == 16
+    code, out, _ = orchctl(capsys, "-C", "repo", "plan", "--detailed-exitcode")
+    assert code == 0
+    assert "No changes. The stack matches the repository." in out
+    last = json.loads((project / ".orchctl" / "last-apply.json").read_text())
+    assert (last["status"], last["created"]) == ("complete", 16)
+
+
+def test_a_second_apply_has_nothing_to_do(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert orchctl(capsys, "-C", "repo", "apply", "--auto-approve")[0] == 0
+    code, out, _ = orchctl(capsys, "-C", "repo", "apply", "--auto-approve")
+    assert code == 0
+    assert out.splitlines() == [
+        "No changes. The stack matches the repository.",
+        "",
+        "  = re-read: the stack matches the repository",
+        "Apply complete: 0 created, 0 replaced, 0 deleted.",
+    ]
+
+
+def test_without_a_terminal_it_refuses_unless_auto_approved(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = orchctl(capsys, "-C", "repo", "apply")
+    assert code == 1
+    assert out == ""
+    assert err.splitlines() == [
+        "orchctl: error: refusing to apply without confirmation: not a terminal, so nobody can "
+        "answer (hint: pass --auto-approve)"
+    ]
+    assert not (project / ".orchctl" / "sandbox-local.db").exists()
+
+
+def test_json_events_validate_against_the_schema(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = orchctl(capsys, "-C", "repo", "apply", "--auto-approve", "-o", "json")
+    assert code == 0
+    schema = json.loads((REPO / "schemas" / "apply-events.schema.json").read_text())
+    events = [json.loads(line) for line in out.splitlines()]
+    for event in events:
+        jsonschema.validate(event, schema)
+    assert events[0]["type"] == "apply_start"
+    assert events[-1]["type"] == "change_summary"
+    assert (events[-1]["status"], events[-1]["created"]) == ("complete", 16)
+
+
+def test_a_saved_plan_applies_once_with_the_real_secret(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = project / "orchctl.yaml"
+    config.write_text(
+        config.read_text().replace(
+            "      payout_psp: dummypay\n",
+            "      payout_psp: {env: PSP_NAME, sensitive: true}\n",
+            1,
+        )
+    )
+    monkeypatch.setenv("PSP_NAME", "secret-psp-account")
+    assert orchctl(capsys, "-C", "repo", "plan", "--out", "plan.json")[0] == 0
+    code, out, err = orchctl(capsys, "-C", "repo", "apply", "--auto-approve", "plan.json")
+    assert code == 0, err
+    assert "secret-psp-account" not in out + err
+    assert "secret-psp-account" not in (project / ".orchctl" / "last-apply.json").read_text()
+    with (
+        Sandbox.local(str(project)) as sb,
+        OrchestrationClient(transport=sb.transport()) as client,
+    ):
+        stages = json.dumps([w.config.stages for w in client.list_workflows()])
+    assert "secret-psp-account" in stages  # sent from the repository, not the masked file
+    assert "(sensitive)" not in stages
+    code, out, err = orchctl(capsys, "-C", "repo", "apply", "--auto-approve", "plan.json")
+    assert code == 1
+    assert err.splitlines()[-1].startswith(
+        "orchctl: error: the saved plan is stale: the stack changed since it was made"
+    )
+
+
+def test_failing_offline_tests_stop_before_the_stack(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    trigger = project / "triggers" / "credit-wallet-on-payin.yaml"
+    trigger.write_text(
+        trigger.read_text().replace(
+            "vars: {paymentID: pay_01J9Z6Q8K4", "vars: {paymentID: pay_other", 1
+        )
+    )
+    code, _, err = orchctl(capsys, "-C", "repo", "apply", "--auto-approve")
+    assert code == 1
+    assert err.splitlines()[-1] == (
+        "orchctl: error: the trigger tests fail offline; nothing was read from or written to the "
+        "stack (hint: run `orchctl test`)"
+    )
+    assert not (project / ".orchctl" / "sandbox-local.db").exists()
+
+
+def test_a_bad_lock_timeout_is_one_line(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = orchctl(
+        capsys, "-C", "repo", "apply", "--auto-approve", "--lock-timeout", "soon"
+    )
+    assert code == 1
+    assert len(err.splitlines()) == 1
+    assert err.startswith("orchctl: error: --lock-timeout: time: invalid duration")
