@@ -216,3 +216,16 @@ def test_environment_error_lines(
     exc: OSError, doing: str | None, path: str | None, line: str
 ) -> None:
     assert str(environment_error(exc, doing=doing, path=path)) == line
+
+
+def test_init_below_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("notes").write_text("a file\n")
+    code, out, err = orchctl(capsys, "init", "notes/proj")
+    assert (code, out) == (1, "")
+    assert err == (
+        "orchctl: error: cannot create notes/proj/orchctl.yaml: a part of the path is not a "
+        "directory\n"
+    )
