@@ -213,7 +213,9 @@ def usage_message(exc: click.UsageError, fallback: str = "orchctl") -> str:
     elif isinstance(exc, click.NoSuchOption) and ctx is not None:
         message = f"no such option '{exc.option_name}'"
         names = [n for p in ctx.command.params for n in (*p.opts, *p.secondary_opts)]
-        best = closest(exc.option_name, [*names, "--help"])
+        bare = {n.lstrip("-"): n for n in [*names, "--help"] if len(n.lstrip("-")) > 1}
+        found = closest(exc.option_name.lstrip("-"), bare)  # the dashes are not a likeness
+        best = bare[found] if found else None
     elif ctx is not None and isinstance(ctx.command, click.Group):
         found = _NO_SUCH_COMMAND.fullmatch(message)
         if found:

@@ -54,6 +54,13 @@ def test_every_command_exits_1_on_an_option_missing_its_value(
             "(hint: see `orchctl drift --help`)",
         ),
         (["valdiate"], "no such command 'valdiate' (hint: did you mean `validate`?)"),
+        (["--bogus", "plan"], "no such option '--bogus' (hint: see `orchctl --help`)"),
+        (["--verison"], "no such option '--verison' (hint: did you mean `--version`?)"),
+        (["plan", "--prnue"], "no such option '--prnue' (hint: did you mean `--prune`?)"),
+        (
+            ["plan", "extra-arg"],
+            "got unexpected extra argument (extra-arg) (hint: see `orchctl plan --help`)",
+        ),
         (["plna"], "no such command 'plna' (hint: did you mean `plan`?)"),
         (
             ["plan", "-o", "yaml"],
