@@ -97,3 +97,14 @@ def test_vv_adds_one_line_per_request_and_never_a_secret(
     assert "Bearer" not in err
     assert "access_token" not in err
     assert "Authorization" not in err
+
+
+def test_v_counts_the_pages_of_a_long_listing(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with Sandbox.local(str(project)) as box:
+        box.bulk_seed(workflows=250)
+    assert run(["-C", "repo", "-v", "drift", "-o", "json"]) == 2
+    lines = timings(capsys.readouterr().err).splitlines()
+    assert "orchctl: listed /v2/workflows: 250 items in 3 pages, N ms" in lines
+    assert "orchctl: listed /v2/triggers: 0 items in 1 page, N ms" in lines
