@@ -105,3 +105,16 @@ def test_plan_keeps_a_narrow_name_column_and_shows_the_removed_copy(
         "        - - noop: {}",
     ]
     assert lines[5] == "  -/+ Trigger credit-wallet-on-payin  (replace, delete-first)"
+
+
+def test_a_removed_duplicate_carries_its_body_in_json(
+    drifted: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = orchctl(capsys, "-C", "repo", "plan", "-o", "json")
+    assert code == 0
+    document = json.loads(out)
+    assert list(schemas.validator("plan").iter_errors(document)) == []
+    removed = [c for c in document["changes"] if c["action"] == "remove-duplicate"]
+    assert [(c["name"], c["before"]) for c in removed] == [
+        ("stack-smoke-test", {"stages": [{"noop": {}}]})
+    ]
