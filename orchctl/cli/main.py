@@ -214,8 +214,8 @@ def usage_message(exc: click.UsageError, fallback: str = "orchctl") -> str:
         message = f"no such option '{exc.option_name}'"
         names = [n for p in ctx.command.params for n in (*p.opts, *p.secondary_opts)]
         bare = {n.lstrip("-"): n for n in [*names, "--help"] if len(n.lstrip("-")) > 1}
-        found = closest(exc.option_name.lstrip("-"), bare)  # the dashes are not a likeness
-        best = bare[found] if found else None
+        near = closest(exc.option_name.lstrip("-"), bare)  # the dashes are not a likeness
+        best = bare[near] if near else None
     elif ctx is not None and isinstance(ctx.command, click.Group):
         found = _NO_SUCH_COMMAND.fullmatch(message)
         if found:
