@@ -229,3 +229,15 @@ def test_init_below_a_file(
         "orchctl: error: cannot create notes/proj/orchctl.yaml: a part of the path is not a "
         "directory\n"
     )
+
+
+@pytest.mark.skipif(not os.path.isdir("/sys/kernel"), reason="needs Linux sysfs")
+def test_permission_denied_writing_a_report(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # sysfs refuses new files to everyone, root included: a denied write on any machine
+    code, _, err = orchctl(capsys, "-C", "repo", "test", "--junit", "/sys/orchctl-j.xml")
+    assert code == 1
+    assert err.splitlines()[-1] == (
+        "orchctl: error: cannot write the JUnit report to /sys/orchctl-j.xml: permission denied"
+    )
