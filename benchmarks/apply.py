@@ -66,7 +66,6 @@ def write_repo(root: Path, n: int, version: int) -> None:
                     "workflow": f"w{i}",
                     "event": "SAVED_PAYMENT",
                     "filter": f"event.amount > {i}",
-                    "vars": {"id": "event.id"},
                 }
             )
         )
@@ -88,7 +87,11 @@ def run_apply(root: Path, url: str, parallelism: int) -> float:
     done = subprocess.run(command, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
-        raise SystemExit(f"orchctl apply failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+        lines = done.stdout.splitlines()
+        failed = (
+            lines[lines.index("Failed:") : lines.index("Failed:") + 5] if "Failed:" in lines else []
+        )
+        raise SystemExit("orchctl apply failed:\n" + "\n".join(failed) + "\n" + done.stderr[-2000:])
     print("   ", done.stdout.strip().splitlines()[-1])
     check = subprocess.run(
         [sys.executable, "-m", "orchctl", "-C", str(root), "plan", "--detailed-exitcode"],
@@ -123,7 +126,6 @@ def sdk_create(url: str, n: int) -> tuple[float, list[tuple[str, str]]]:
                 "workflow_id": wid,
                 "name": f"sdk/t{i}",
                 "filter": f"event.amount > {i}",
-                "vars": {"id": "event.id"},
             }
         )
         pairs.append((wid, tr.v2_create_trigger_response.data.id))
@@ -143,7 +145,6 @@ def sdk_replace(url: str, pairs: list[tuple[str, str]]) -> float:
                 "workflow_id": wid,
                 "name": f"sdk/t{i}",
                 "filter": f"event.amount > {i}",
-                "vars": {"id": "event.id"},
             }
         )
         v2.delete_workflow(request={"flow_id": old_wf})
