@@ -76,8 +76,9 @@ def open_stack(
 
         path = Sandbox.local_path(root, env.name)
         variable = _endpoint_env(env)
+        profile = str((env.settings.get("sandbox") or {}).get("profile", "current"))
         with (
-            Sandbox.local(root, env.name) as sandbox,
+            Sandbox.local(root, env.name, profile=profile) as sandbox,
             OrchestrationClient.from_environment(
                 env.settings,
                 {k: v for k, v in environ.items() if k != variable},

@@ -156,9 +156,10 @@ class OrchestrationClient:
     # ------------------------------------------------------------------ workflows
 
     def list_workflows(self) -> list[Workflow]:
-        """ListWorkflows / V2ListWorkflows: every non-deleted workflow, de-duplicated by id,
-        sorted by (name, id)."""
-        raw = self._list("/workflows")
+        """V2ListWorkflows: every non-deleted workflow, de-duplicated by id, sorted by
+        (name, id). Always the v2 cursor list: a v1 list has no cursor, and the service's
+        ``fix/v1-list-pagination`` caps it at one page."""
+        raw = self._list_v2("/workflows")
         return dedupe_sorted(
             (Workflow.from_json(w) for w in raw), key=_id, order=lambda w: (w.name, w.id)
         )
@@ -185,7 +186,8 @@ class OrchestrationClient:
         return Workflow.from_json(_data(body, "get workflow"))
 
     def delete_workflow(self, workflow_id: str) -> None:
-        """DeleteWorkflow / V2DeleteWorkflow (soft delete; does not touch triggers)."""
+        """DeleteWorkflow / V2DeleteWorkflow (soft delete; does not touch triggers). Done on
+        204 or 404 (already deleted, patched service; or unknown); a non-UUID id is 400."""
         self._delete(self._path("/workflows/{}", workflow_id))
 
     # ------------------------------------------------------------------ triggers
@@ -208,6 +210,18 @@ class OrchestrationClient:
         body = self._get("/triggers")
         return [Trigger.from_json(t) for t in _data_list(body, "list triggers")]
 
+    def list_workflows_v1_capped(self) -> list[Workflow]:
+        """ListWorkflows (v1) as the server answers it: everything today, one page (15 by
+        default) once ``fix/v1-list-pagination`` lands. For inspection only."""
+        body = self._get("/workflows")
+        return [Workflow.from_json(w) for w in _data_list(body, "list workflows")]
+
+    def list_instances_v1_capped(self) -> list[Instance]:
+        """ListInstances (v1) as the server answers it (see :meth:`list_workflows_v1_capped`).
+        For inspection only."""
+        body = self._get("/instances")
+        return [Instance.from_json(i) for i in _data_list(body, "list instances")]
+
     def triggers_named(self, name: str) -> list[Trigger]:
         return [t for t in self.list_triggers() if t.name == name]
 
@@ -224,7 +238,8 @@ class OrchestrationClient:
         return Trigger.from_json(_data(self._get(self._path("/triggers/{}", trigger_id)), "read"))
 
     def delete_trigger(self, trigger_id: str) -> None:
-        """DeleteTrigger / V2DeleteTrigger (soft delete)."""
+        """DeleteTrigger / V2DeleteTrigger (soft delete). Done on 204 or 404 (already
+        deleted, or unknown)."""
         self._delete(self._path("/triggers/{}", trigger_id))
 
     def test_trigger(self, trigger_id: str, event: Mapping[str, Any]) -> TriggerTestResult:
@@ -283,16 +298,21 @@ class OrchestrationClient:
     def list_instances(
         self, workflow_id: str | None = None, *, running: bool | None = None
     ) -> list[Instance]:
-        """ListInstances / V2ListInstances, sorted by (createdAt, id)."""
+        """V2ListInstances (always v2, as :meth:`list_workflows`), sorted by (createdAt, id).
+
+        The service filters only ``running=true``; any other value lists everything, so
+        ``running=False`` (the terminated ones) is filtered here. Instances of a deleted
+        workflow are not listed by the service."""
         params: dict[str, str] = {}
         if workflow_id is not None:
             params["workflowID"] = workflow_id
-        if running is not None:
-            params["running"] = "true" if running else "false"
-        raw = self._list("/instances", params=params)
-        return dedupe_sorted(
-            (Instance.from_json(i) for i in raw), key=_id, order=lambda i: (_ts(i.created_at), i.id)
-        )
+        if running:
+            params["running"] = "true"
+        raw = self._list_v2("/instances", params=params)
+        instances = (Instance.from_json(i) for i in raw)
+        if running is False:
+            instances = (i for i in instances if i.terminated)
+        return dedupe_sorted(instances, key=_id, order=lambda i: (_ts(i.created_at), i.id))
 
     def get_instance(self, instance_id: str) -> Instance:
         """GetInstance / V2GetInstance."""
@@ -457,6 +477,11 @@ class OrchestrationClient:
             return follow_cursor(self._getter(path), params, page_size=MAX_PAGE_SIZE, what=path)
         return _data_list(self._get(api_path("v1", template, *ids), params), template)
 
+    def _list_v2(self, template: str, params: Mapping[str, str] | None = None) -> Iterable[Any]:
+        return follow_cursor(
+            self._getter(api_path("v2", template)), params, page_size=MAX_PAGE_SIZE
+        )
+
     def _send(
         self,
         method: str,
@@ -474,12 +499,11 @@ class OrchestrationClient:
         return decode_json(response, method, path)
 
     def _delete(self, path: str) -> None:
+        """A delete answered 404 is done, whether a lost earlier attempt did it or someone
+        else did: the service answers 404 for an already deleted trigger (and, patched,
+        workflow) and for an unknown id alike, and either way the object is gone."""
         path = self._prefix() + path
-        self._session.request("DELETE", path, kind=Kind.IDEMPOTENT, ok=(200, 204), done_if=_gone)
-
-
-def _gone(response: httpx.Response) -> bool:
-    return response.status_code == 404
+        self._session.request("DELETE", path, kind=Kind.IDEMPOTENT, ok=(200, 204, 404))
 
 
 def _already_completed(response: httpx.Response) -> bool:

@@ -166,7 +166,7 @@ class Session:
                 if self.auth.refresh_after_401(auth_value):
                     attempt -= 1  # a token refresh is not a retry
                     continue
-            if status == 500 and "no rows in result set" in (error_fields(response)[1] or ""):
+            if status == 500 and is_missing_row(error_fields(response)[1]):
                 raise self.status_error(method, path, response, attempt)  # unknown id
             if kind is Kind.WRITE and status in (502, 503, 504):
                 raise self._outcome_unknown(method, path, attempt, response)
@@ -246,7 +246,7 @@ class Session:
             return errors.ValidationFailed(
                 f"{req}: rejected as invalid (400{' ' + detail if detail else ''})", **fields
             )
-        if status == 404 or (status == 500 and "no rows in result set" in (message or "")):
+        if status == 404 or (status == 500 and is_missing_row(message)):
             return errors.NotFound(
                 f"{req}: not found ({status}{' ' + detail if detail else ''})", **fields
             )
@@ -390,3 +390,10 @@ def _describe(cause: BaseException | httpx.Response | None) -> str:
 
 def _is_certificate_error(exc: BaseException) -> bool:
     return "CERTIFICATE_VERIFY_FAILED" in str(exc)
+
+
+def is_missing_row(message: str | None) -> bool:
+    """The 500s the current service answers for an unknown id ("sql: no rows in result
+    set", possibly wrapped; GetInstance's "Instance not found"); 404 once patched."""
+    text = message or ""
+    return "no rows in result set" in text or text == "Instance not found"

@@ -49,6 +49,13 @@ def _is_loopback(host: str) -> bool:
     help="Turn OAuth2 on with this client (repeatable; scopes comma-separated).",
 )
 @click.option("--time-scale", default=1.0, type=float, show_default=True, help="Delay factor.")
+@click.option(
+    "--profile",
+    type=click.Choice(["current", "patched"]),
+    default="current",
+    show_default=True,
+    help="Imitate today's service, or the one its unmerged fix branches would make.",
+)
 def sandbox(
     host: str,
     port: int,
@@ -60,6 +67,7 @@ def sandbox(
     fault_kinds: str,
     auth_clients: tuple[str, ...],
     time_scale: float,
+    profile: str,
 ) -> None:
     """Serve the local Formance Orchestration API (v1 and v2) on HOST:PORT."""
     from orchctl.sandbox import Client, Faults, Latency, Sandbox
@@ -88,6 +96,7 @@ def sandbox(
         faults=faults,
         latency=Latency(latency, jitter),
         time_scale=time_scale,
+        profile=profile,
     )
     try:
         with environment_errors("listen on", f"{host}:{port}"):

@@ -7,7 +7,7 @@ Public API::
 
     from orchctl.sandbox import Sandbox, Faults, Latency, ScriptedFault, Client
 
-    with Sandbox(":memory:", seed=0, time_scale=0.001) as sb:
+    with Sandbox(":memory:", seed=0, time_scale=0.001, profile="current") as sb:  # or "patched"
         http = httpx.Client(transport=sb.transport(), base_url="http://sandbox.local")
         server = sb.serve("127.0.0.1", 0)         # real HTTP; server.url, server.shutdown()
         sb.bulk_seed(workflows=10_000, triggers=10_000)
@@ -23,10 +23,11 @@ Sandbox-only endpoints (no auth, no faults, no latency):
 
 * ``GET  /_sandbox/health``
 * ``POST /_sandbox/events``   ``{"type": T, "payload": {...}, "version"?: V}``: deliver an event
+  (answers the occurrences, and the triggers skipped: filter errors, already processed)
 * ``GET|PUT /_sandbox/faults`` ``{"rate", "kinds", "retryAfter", "seed", "script":
   [{"kind", "method"?, "pathContains"?}], "latency": {"fixedMs", "jitterMs"}}``
 * ``GET  /_sandbox/timeline?since=SEQ``: the writes, with ``outcome`` ok | response_lost
-* ``GET|PUT /_sandbox/links``  ``{href: data}``: what ``link(event, rel)`` resolves to
+* ``GET|PUT /_sandbox/links``  ``{uri: {"status"?, "body"?}}``: what ``link(event, rel)`` GETs
 * ``POST /_sandbox/bulk``     ``{"workflows": N, "triggers": N, "event"?: T}``
 
 Not a workflow engine: ``send`` and ``update`` stages are recorded in the history with their
@@ -37,18 +38,23 @@ from __future__ import annotations
 
 from orchctl.sandbox.auth import Client
 from orchctl.sandbox.core import EMBEDDED_URL, Sandbox
+from orchctl.sandbox.events import Delivery
 from orchctl.sandbox.faults import KINDS as FAULT_KINDS
 from orchctl.sandbox.faults import Faults, Latency, ScriptedFault
 from orchctl.sandbox.messages import Request, Response
+from orchctl.sandbox.profile import PROFILES, Profile
 from orchctl.sandbox.records import TimelineEntry
 from orchctl.sandbox.server import SandboxServer
 
 __all__ = [
     "EMBEDDED_URL",
     "FAULT_KINDS",
+    "PROFILES",
     "Client",
+    "Delivery",
     "Faults",
     "Latency",
+    "Profile",
     "Request",
     "Response",
     "Sandbox",

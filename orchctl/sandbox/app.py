@@ -1,69 +1,28 @@
 """The framework-free core: ``App.handle(Request) -> Response``.
 
 Order of work for an API request: latency, fault injection, authentication, routing.
-Sandbox-only endpoints (``/_sandbox/...``) skip all three.
+Sandbox-only endpoints (``/_sandbox/...``) skip all three; ``/_info`` sits on the root
+router, outside the auth middleware, and needs no token. The App is handed its route
+tables (see ``routes.py``), so it imports no handler.
 """
 
 from __future__ import annotations
 
-import re
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Any
 
 from orchctl.sandbox.auth import TOKEN_PATH, Auth
-from orchctl.sandbox.clock import now_str
 from orchctl.sandbox.errors import ApiError, Unauthorized, internal
 from orchctl.sandbox.faults import FaultInjector
 from orchctl.sandbox.messages import Request, Response
+from orchctl.sandbox.profile import CURRENT, Profile
+from orchctl.sandbox.routing import Ctx, Route
 from orchctl.sandbox.runner import Runner
 from orchctl.sandbox.store import Store
 
 GATEWAY_PREFIX = "/api/orchestration"
-SERVER_VERSION = "v2.0.0-sandbox"
-
-
-@dataclass
-class Ctx:
-    app: App
-    request: Request
-    params: dict[str, str]
-    version: str  # "v1" | "v2"
-    actor: str
-    written: list[int] = field(default_factory=list)
-
-    def record(
-        self, action: str, kind: str, object_id: str, name: str | None, detail: dict[str, Any]
-    ) -> None:
-        seq = self.app.store.append_timeline(
-            at=now_str(),
-            actor=self.actor,
-            action=action,
-            kind=kind,
-            object_id=object_id,
-            name=name,
-            detail=detail,
-        )
-        self.written.append(seq)
-
-
-Handler = Callable[[Ctx], Response]
-
-
-@dataclass(frozen=True)
-class Route:
-    method: str
-    pattern: re.Pattern[str]
-    handler: Handler
-    versions: tuple[str, ...] = ("v1", "v2")
-
-
-def route(
-    method: str, template: str, handler: Handler, versions: tuple[str, ...] = ("v1", "v2")
-) -> Route:
-    regex = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", template)
-    return Route(method, re.compile(f"^{regex}$"), handler, versions)
+INFO_PATH = "/_info"
 
 
 class App:
@@ -72,20 +31,22 @@ class App:
         store: Store,
         runner: Runner,
         *,
+        api_routes: Sequence[Route],
+        control_routes: Sequence[Route],
         auth: Auth | None = None,
         injector: FaultInjector | None = None,
         links: dict[str, Any] | None = None,
+        profile: Profile = CURRENT,
     ) -> None:
-        from orchctl.sandbox.routes import API_ROUTES, CONTROL_ROUTES
-
         self.store = store
         self.runner = runner
         self.auth = auth
         self.injector = injector or FaultInjector()
+        self.profile = profile
         self.links: dict[str, Any] = dict(links or {})
         self.links_lock = threading.Lock()
-        self.api_routes = API_ROUTES
-        self.control_routes = CONTROL_ROUTES
+        self.api_routes = list(api_routes)
+        self.control_routes = list(control_routes)
 
     def handle(self, request: Request) -> Response:
         path = request.path
@@ -101,19 +62,19 @@ class App:
             return _fault_response(fault, self.injector.faults.retry_after)
         if fault == "reset":
             return Response(0, reset=True)
-        actor = request.header("x-sandbox-actor") or "anonymous"
-        if self.auth is not None:
-            try:
-                actor = self.auth.check(request)
-            except Unauthorized:
-                return Response.empty(401)
         if path.startswith(GATEWAY_PREFIX + "/") or path == GATEWAY_PREFIX:
             path = path[len(GATEWAY_PREFIX) :] or "/"
         version = "v1"
         if path.startswith("/v2/"):
             version, path = "v2", path[3:]
-            if path == "/_info":  # listed in the spec, not served by the router
+            if path.rstrip("/") == INFO_PATH:  # listed in the spec, not served by the router
                 return Response.text(404, "404 page not found\n")
+        actor = request.header("x-sandbox-actor") or "anonymous"
+        if self.auth is not None and not (version == "v1" and path == INFO_PATH):
+            try:
+                actor = self.auth.check(request)
+            except Unauthorized:
+                return Response.empty(401)
         ctx_written: list[int] = []
         response = self._dispatch(self.api_routes, request, path, version, actor, ctx_written)
         if fault == "lost":
@@ -165,7 +126,3 @@ def _fault_response(kind: str, retry_after: int) -> Response:
         return internal("injected fault").response()
     reason = {"502": "Bad Gateway", "503": "Service Unavailable"}[kind]
     return Response.text(int(kind), f"{reason}\n")
-
-
-def server_info() -> dict[str, str]:
-    return {"version": SERVER_VERSION}

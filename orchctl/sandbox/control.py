@@ -1,11 +1,12 @@
 """Sandbox-only endpoints, outside the Formance paths (no auth, no faults, no latency).
 
 * ``GET  /_sandbox/health`` -> ``{"ok": true}``
-* ``POST /_sandbox/events`` ``{"type", "payload", "version"?}`` -> ``{"data": [occurrence]}``
+* ``POST /_sandbox/events`` ``{"type", "payload", "version"?}`` -> ``{"data": [occurrence],
+  "filterErrors": [{"triggerID", "error"}], "alreadyProcessed": [{"triggerID", "objectID"}]}``
 * ``GET|PUT /_sandbox/faults`` ``{"rate", "kinds", "retryAfter", "seed", "script",
   "latency": {"fixedMs", "jitterMs"}}``
 * ``GET  /_sandbox/timeline?since=SEQ`` -> ``{"data": [entry]}``
-* ``GET|PUT /_sandbox/links`` ``{href: data}`` resources that ``link()`` resolves
+* ``GET|PUT /_sandbox/links`` ``{uri: {"status"?, "body"?}}``: what ``link()``'s GET answers
 * ``POST /_sandbox/bulk`` ``{"workflows": N, "triggers": N, "event"?}`` -> the ids
 """
 
@@ -14,11 +15,12 @@ from __future__ import annotations
 from typing import Any
 
 from orchctl.sandbox import bodies
-from orchctl.sandbox.app import Ctx
 from orchctl.sandbox.errors import validation
-from orchctl.sandbox.events import emit
+from orchctl.sandbox.events import deliver
 from orchctl.sandbox.faults import Faults, Latency, ScriptedFault
+from orchctl.sandbox.links import check_table
 from orchctl.sandbox.messages import Response
+from orchctl.sandbox.routing import Ctx
 from orchctl.sandbox.seeding import bulk_seed
 
 
@@ -44,8 +46,8 @@ def events(ctx: Ctx) -> Response:
     version = body.get("version")
     if version is not None and not isinstance(version, str):
         raise validation("version must be a string")
-    occurrences = emit(ctx.app, event_type, body.get("payload"), version)
-    return Response.json(200, {"data": occurrences})
+    delivery = deliver(ctx.app, event_type, body.get("payload"), version)
+    return Response.json(200, delivery.to_json())
 
 
 def get_faults(ctx: Ctx) -> Response:
@@ -96,10 +98,14 @@ def get_links(ctx: Ctx) -> Response:
 
 
 def put_links(ctx: Ctx) -> Response:
-    body = _object(ctx)
+    try:
+        table = check_table(_object(ctx))
+    except ValueError as exc:
+        raise validation(str(exc)) from None
     with ctx.app.links_lock:
-        ctx.app.links = dict(body)
-    return Response.json(200, body)
+        ctx.app.links.clear()
+        ctx.app.links.update(table)
+    return Response.json(200, table)
 
 
 def bulk(ctx: Ctx) -> Response:

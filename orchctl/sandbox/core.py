@@ -11,11 +11,14 @@ import httpx
 from orchctl.errors import environment_errors
 from orchctl.sandbox.app import App
 from orchctl.sandbox.auth import Auth, Client
-from orchctl.sandbox.events import emit
+from orchctl.sandbox.events import Delivery, deliver, emit
 from orchctl.sandbox.faults import FaultInjector, Faults, Latency
+from orchctl.sandbox.links import check_table
 from orchctl.sandbox.messages import Request, Response
+from orchctl.sandbox.profile import DEFAULT_PROFILE, Profile, get_profile
 from orchctl.sandbox.records import TimelineEntry
-from orchctl.sandbox.runner import Runner
+from orchctl.sandbox.routes import API_ROUTES, CONTROL_ROUTES
+from orchctl.sandbox.runner import Runner, present
 from orchctl.sandbox.seeding import bulk_seed
 from orchctl.sandbox.server import SandboxServer
 from orchctl.sandbox.store import Store
@@ -30,7 +33,9 @@ class Sandbox:
 
     ``path`` is ``":memory:"`` or a SQLite file (state survives a restart). ``auth`` lists
     OAuth2 clients (``Client`` or ``"ID:SECRET[:scopes]"``); None turns auth off.
-    ``time_scale`` multiplies every delay (0.001 makes an hour 3.6 s).
+    ``time_scale`` multiplies every delay (0.001 makes an hour 3.6 s). ``profile`` picks the
+    service imitated: ``"current"`` (today's) or ``"patched"`` (its unmerged fix branches;
+    see :mod:`orchctl.sandbox.profile`).
     """
 
     def __init__(
@@ -43,7 +48,9 @@ class Sandbox:
         latency: Latency | None = None,
         time_scale: float = 1.0,
         links: dict[str, Any] | None = None,
+        profile: str | Profile = DEFAULT_PROFILE,
     ) -> None:
+        self.profile = get_profile(profile)
         self.store = Store(path, seed=seed)
         self.runner = Runner(self.store, time_scale=time_scale)
         clients = None
@@ -54,7 +61,10 @@ class Sandbox:
             self.runner,
             auth=Auth(clients) if clients is not None else None,
             injector=FaultInjector(faults or Faults(seed=seed), latency or Latency()),
-            links=links,
+            links=check_table(links or {}),
+            profile=self.profile,
+            api_routes=API_ROUTES,
+            control_routes=CONTROL_ROUTES,
         )
         self._servers: list[SandboxServer] = []
         self._closed = False
@@ -98,8 +108,12 @@ class Sandbox:
         self.app.injector.configure(faults, latency)
 
     def set_links(self, links: dict[str, Any]) -> None:
+        """The link table ``{uri: {"status"?: 200, "body"?: {"data": ...}}}`` that
+        ``link(event, rel)`` GETs from (a uri not in it answers 404)."""
+        table = check_table(links)
         with self.app.links_lock:
-            self.app.links = dict(links)
+            self.app.links.clear()
+            self.app.links.update(table)
 
     def timeline(self, since: int = 0) -> list[TimelineEntry]:
         return self.store.timeline(since)
@@ -107,8 +121,13 @@ class Sandbox:
     def emit(
         self, event_type: str, payload: Any, version: str | None = None
     ) -> list[dict[str, Any]]:
-        """Deliver an event: matching triggers fire (see ``POST /_sandbox/events``)."""
+        """Deliver an event: matching triggers fire (see ``POST /_sandbox/events``); the
+        occurrences recorded."""
         return emit(self.app, event_type, payload, version)
+
+    def deliver(self, event_type: str, payload: Any, version: str | None = None) -> Delivery:
+        """Like :meth:`emit`, with the triggers skipped (filter errors, already processed)."""
+        return deliver(self.app, event_type, payload, version)
 
     def bulk_seed(
         self, *, workflows: int = 0, triggers: int = 0, event: str = "SAVED_PAYMENT"
@@ -116,9 +135,7 @@ class Sandbox:
         return bulk_seed(self.store, workflows=workflows, triggers=triggers, event=event)
 
     def wait_instance(self, instance_id: str, timeout: float = 10.0) -> dict[str, Any]:
-        from orchctl.sandbox.runner import public
-
-        return public(self.runner.wait(instance_id, timeout))
+        return present(self.store, self.runner.wait(instance_id, timeout))
 
     # -- lifecycle -------------------------------------------------------------------------
     def close(self) -> None:

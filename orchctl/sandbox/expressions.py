@@ -12,11 +12,10 @@ live events need it. The evaluator's API::
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-LinkResolver = Callable[..., Any]
+from orchctl.sandbox.links import LinkFollower
 
 
 def _expr() -> Any:
@@ -39,12 +38,18 @@ def compile_error(source: str) -> str | None:
     return None
 
 
-def evaluate(source: str, payload: Any, link: LinkResolver | None = None) -> Outcome:
+def evaluate(source: str, payload: Any, link: LinkFollower | None = None) -> Outcome:
+    """Run ``source`` on ``{"event": payload}``. A failed ``link()`` reports the bare
+    message, as the service does (it unwraps the error a function call raised)."""
     expr = _expr()
+    if link is not None:
+        link.failure = None
     try:
         program = expr.compile_expr(source)
         return Outcome(program.run({"event": payload}, link=link))
     except expr.ExprError as exc:
+        if link is not None and link.failure is not None:
+            return Outcome(None, link.failure)
         return Outcome(None, str(exc) or type(exc).__name__)
 
 

@@ -1,4 +1,9 @@
-"""v2 cursor pagination: offset-based, opaque base64 cursors, default 15, clamped to 100."""
+"""Pagination like go-libs' ``bunpaginate``: offset-based, opaque base64 cursors.
+
+``pageSize`` is ``strconv.ParseUint(v, 10, 32)``: digits only (no sign), at most
+4294967295, else 400 "invalid 'pageSize' query param"; 0 or absent is the default (15);
+above 100 it is clamped to 100.
+"""
 
 from __future__ import annotations
 
@@ -37,20 +42,25 @@ def parse_page(request: Request, filter_names: tuple[str, ...] = ()) -> Page:
             if not isinstance(filters, dict) or offset < 0 or size <= 0:
                 raise ValueError("bad cursor")
         except (ValueError, KeyError, TypeError, AssertionError, binascii.Error):
-            raise validation("invalid cursor") from None
+            raise validation("invalid 'cursor' query param") from None
         return Page(offset, size, {str(k): str(v) for k, v in filters.items()})
-    size = DEFAULT_PAGE_SIZE
-    raw_size = request.param("pageSize")
-    if raw_size:
-        try:
-            size = int(raw_size, 10)
-        except ValueError:
-            raise validation(f'strconv.ParseUint: parsing "{raw_size}": invalid syntax') from None
-        if size < 0:
-            raise validation(f'strconv.ParseUint: parsing "{raw_size}": invalid syntax')
-        size = DEFAULT_PAGE_SIZE if size == 0 else min(size, MAX_PAGE_SIZE)
+    size = page_size(request)
     filters = {name: value for name in filter_names if (value := request.param(name))}
     return Page(0, size, filters)
+
+
+UINT32_MAX = 2**32 - 1
+
+
+def page_size(request: Request) -> int:
+    """``bunpaginate.GetPageSize``: the page size asked for, defaulted and clamped."""
+    raw = request.param("pageSize")
+    if not raw:
+        return DEFAULT_PAGE_SIZE
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > UINT32_MAX:
+        raise validation("invalid 'pageSize' query param")
+    size = int(raw)
+    return DEFAULT_PAGE_SIZE if size == 0 else min(size, MAX_PAGE_SIZE)
 
 
 def cursor_body(page: Page, rows: list[Any]) -> dict[str, Any]:

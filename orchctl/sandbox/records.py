@@ -49,9 +49,9 @@ class Trigger:
             out["filter"] = self.filter
         out["workflowID"] = self.workflow_id
         out["workflow"] = None
-        if self.vars is not None:
+        if self.vars:  # omitempty: an empty map is left out
             out["vars"] = self.vars_dict()
-        if self.version:
+        if self.version is not None:  # a *string: "" is kept and echoed
             out["version"] = self.version
         out["createdAt"] = self.created_at
         return out

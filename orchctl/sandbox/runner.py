@@ -25,12 +25,30 @@ from orchctl.sandbox.stages import StageError, resolve_stage
 from orchctl.sandbox.store import Store
 
 PRIVATE = "_sandbox"  # the document key holding what the API does not show
+INSTANCE_NOT_FOUND = "Instance not found"
 
 Recorder = Callable[[str, str, str, "str | None", dict[str, Any]], None]
 
 
 def public(doc: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in doc.items() if k != PRIVATE}
+    """The instance as the service's JSON shows it (``status`` is omitempty)."""
+    return {k: v for k, v in doc.items() if k != PRIVATE and not (k == "status" and not v)}
+
+
+def present(store: Store, doc: dict[str, Any]) -> dict[str, Any]:
+    """:func:`public` plus the ``workflow`` relation (read now: ``deletedAt`` is current)."""
+    out = public(doc)
+    workflow = store.get_workflow(doc["workflowID"])
+    if workflow is not None:
+        out["workflow"] = workflow.to_json()
+    return out
+
+
+def history_name(kind: str) -> str:
+    """The child workflow's Go function name: ``"Run" + CamelCase(stage type)``."""
+    if kind == "noop":
+        return "RunNoOp"
+    return "Run" + "".join(part.capitalize() for part in kind.split("_"))
 
 
 class Runner:
@@ -65,6 +83,7 @@ class Runner:
             "status": [],
             "terminated": False,
             PRIVATE: {
+                "runID": str(uuid.uuid4()),  # the "-main" child's Temporal run id
                 "vars": variables,
                 "stages": list(workflow.stages),
                 "next": 0,
@@ -180,9 +199,16 @@ class Runner:
         stage = state["stages"][index]
         at = now_str()
         kind = next(iter(stage)) if isinstance(stage, dict) and stage else "unknown"
-        doc["status"].append({"stage": index, "instanceID": doc["id"], "startedAt": at})
+        run_id = state.setdefault("runID", str(uuid.uuid4()))
+        doc["status"].append(
+            {"stage": index, "instanceID": doc["id"], "temporalRunID": run_id, "startedAt": at}
+        )
         state["active"] = True
-        entry: dict[str, Any] = {"name": kind, "input": stage.get(kind) or {}, "terminated": False}
+        entry: dict[str, Any] = {
+            "name": history_name(kind),
+            "input": stage.get(kind) or {},
+            "terminated": False,
+        }
         entry["startedAt"] = at
         state["history"].append(entry)
         state["stageHistory"].append([])

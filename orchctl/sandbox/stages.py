@@ -1,10 +1,12 @@
 """Stage decoding the way the service does it.
 
-* :func:`check_stage` runs at create time: each stage is decoded into its Go type with no
-  variables, so an unknown type, an empty stage, two keys or a wrong JSON type fails (the
+* :func:`check_stage` runs at create time: each stage is mapped onto its Go type with no
+  variables by the service's reflection mapper (:mod:`.mapper`), so an unknown type, an
+  empty stage, two keys, a wrong type, a bad duration, timestamp or amount fails (the
   service answers 500 "creating workflow: ..."). Unknown keys are ignored (kept verbatim).
-* :func:`resolve_stage` runs at run time: ``${var}`` interpolation, defaults, then the
-  required / one-of rules, giving the errors a real run would record.
+* :func:`resolve_stage` runs at run time: the same mapper with the run's variables
+  (interpolation, defaults), then the required / one-of rules, giving the errors a real
+  run would record (in the sandbox's words).
 """
 
 from __future__ import annotations
@@ -13,47 +15,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from orchctl.sandbox.bodies import field as lookup_field
 from orchctl.sandbox.clock import parse_rfc3339
+from orchctl.sandbox.mapper import MapError, decode, go_type
 
 STAGE_TYPES = ("send", "delay", "wait_event", "update", "noop")
-
-_ACCOUNT: dict[str, Any] = {
-    "id": str,
-    "ledger": str,
-    "throughAccount": str,
-    "allowOverdraft": bool,
-}
-_WALLET: dict[str, Any] = {"id": str, "name": str, "balance": str}
-_PAYMENT_SOURCE: dict[str, Any] = {
-    "id": str,
-    "ledger": str,
-    "holdingAccount": str,
-    "throughAccount": str,
-    "allowOverdraft": bool,
-}
-_PAYMENT_DESTINATION: dict[str, Any] = {
-    "psp": str,
-    "type": str,
-    "sourceAccount": str,
-    "metadata": str,
-    "waitingValidation": bool,
-    "connectorId": str,
-}
-_SPECS: dict[str, dict[str, Any]] = {
-    "send": {
-        "source": {"account": _ACCOUNT, "wallet": _WALLET, "payment": _PAYMENT_SOURCE},
-        "destination": {"account": _ACCOUNT, "wallet": _WALLET, "payment": _PAYMENT_DESTINATION},
-        "amount": {"amount": "amount", "asset": str},
-        "metadata": "stringmap",
-        "timestamp": str,
-    },
-    "delay": {"duration": str, "until": str},
-    "wait_event": {"event": str},
-    "update": {"account": {"id": str, "ledger": str, "metadata": "stringmap"}},
-    "noop": {},
-}
-_GO_NAMES = {"send": "Send", "delay": "Delay", "wait_event": "WaitEvent", "update": "Update"}
 
 PLACEHOLDER = re.compile(r"\$\{[^}]+\}")
 
@@ -62,77 +27,25 @@ class StageError(Exception):
     """A stage the service cannot decode or run."""
 
 
-def _json_kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
-
-
-def _decode(spec: Any, value: Any, where: str) -> None:
-    if value is None:
-        return
-    go_type = {str: "string", bool: "bool"}.get(spec, "") if isinstance(spec, type) else ""
-    if spec is str or spec is bool:
-        expected = str if spec is str else bool
-        if not isinstance(value, expected):
-            raise StageError(
-                f"json: cannot unmarshal {_json_kind(value)} into Go struct field {where} "
-                f"of type {go_type}"
-            )
-        return
-    if spec == "amount":
-        if isinstance(value, bool) or not isinstance(value, int | float | str):
-            raise StageError(
-                f"json: cannot unmarshal {_json_kind(value)} into Go struct field {where} "
-                "of type big.Int"
-            )
-        if isinstance(value, float) and not value.is_integer():
-            raise StageError(f'math/big: cannot unmarshal "{value}" into a *big.Int')
-        return
-    if spec == "stringmap":
-        if not isinstance(value, dict):
-            raise StageError(
-                f"json: cannot unmarshal {_json_kind(value)} into Go struct field {where} "
-                "of type map[string]string"
-            )
-        for key, item in value.items():
-            if item is not None and not isinstance(item, str):
-                raise StageError(
-                    f"json: cannot unmarshal {_json_kind(item)} into Go struct field "
-                    f"{where}.{key} of type string"
-                )
-        return
-    assert isinstance(spec, dict)
-    if not isinstance(value, dict):
-        raise StageError(
-            f"json: cannot unmarshal {_json_kind(value)} into Go value of type {where}"
-        )
-    for field, sub in spec.items():
-        present, item = lookup_field(value, field)
-        if present:
-            _decode(sub, item, f"{where}.{field}")
-
-
 def check_stage(stage: Any) -> None:
-    """Create-time check of one stage (no variables). Raises :class:`StageError`."""
+    """Create-time check of one stage (``Config.Validate``: no variables). Raises
+    :class:`StageError` with the service's message."""
     if not isinstance(stage, dict):
-        raise StageError(f"json: cannot unmarshal {_json_kind(stage)} into stage")
+        raise StageError(f"expected map but was {go_type(stage)}")
     if not stage:
-        raise StageError("empty stage")
+        raise StageError("empty specification")
     if len(stage) > 1:
-        raise StageError(f"stage must have exactly one key, got {len(stage)}")
+        raise StageError("a specification should have only one name")
     ((kind, body),) = stage.items()
-    if kind not in _SPECS:
-        raise StageError(f"unknown stage type '{kind}'")
-    if kind == "noop":
-        return
-    _decode(_SPECS[kind], body, _GO_NAMES[kind])
+    decoded(kind, body, {})
+
+
+def decoded(kind: str, body: Any, variables: dict[str, str]) -> dict[str, Any]:
+    """The stage body as the service's mapper decodes it (see :mod:`.mapper`)."""
+    try:
+        return decode(kind, body if isinstance(body, dict) else None, variables, parse_duration)
+    except MapError as exc:
+        raise StageError(str(exc)) from None
 
 
 # -- run time ---------------------------------------------------------------------------------
@@ -160,9 +73,7 @@ class ResolvedStage:
 
 
 def _get(obj: Any, field: str) -> Any:
-    if not isinstance(obj, dict):
-        return None
-    return lookup_field(obj, field)[1]
+    return obj.get(field) if isinstance(obj, dict) else None
 
 
 def _str(obj: Any, field: str, default: str = "") -> str:
@@ -202,17 +113,12 @@ def parse_duration(text: str) -> float:
 
 
 def _amount(monetary: Any) -> tuple[int, str]:
+    """The decoded ``shared.Monetary`` (the mapper made ``amount`` a big integer)."""
     if not isinstance(monetary, dict):
         raise StageError("amount is required")
-    raw = _get(monetary, "amount")
+    value = _get(monetary, "amount")
     asset = _str(monetary, "asset")
-    if isinstance(raw, str):
-        if not re.fullmatch(r"-?[0-9]+", raw.strip() or "x"):
-            raise StageError(f'math/big: cannot unmarshal "{raw}" into a *big.Int')
-        value = int(raw)
-    elif isinstance(raw, int | float) and not isinstance(raw, bool):
-        value = int(float(raw))  # the service decodes numbers through float64
-    else:
+    if not isinstance(value, int):
         raise StageError("amount.amount is required")
     if not asset:
         raise StageError("amount.asset is required")
@@ -376,8 +282,7 @@ def resolve_stage(stage: dict[str, Any], variables: dict[str, str]) -> ResolvedS
     """Run-time decoding of one (create-time valid) stage. Raises :class:`StageError`."""
     check_stage(stage)
     ((kind, raw),) = stage.items()
-    body = interpolate(raw, variables)
-    body = body if isinstance(body, dict) else {}
+    body = decoded(kind, raw, variables)
     if kind == "noop":
         return ResolvedStage("noop", {})
     if kind == "send":

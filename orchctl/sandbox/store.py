@@ -35,6 +35,9 @@ CREATE INDEX IF NOT EXISTS instances_rank ON instances(rank);
 CREATE TABLE IF NOT EXISTS occurrences (
     id TEXT PRIMARY KEY, rank INTEGER NOT NULL, trigger_id TEXT NOT NULL, doc TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS occurrences_trigger ON occurrences(trigger_id, rank);
+CREATE TABLE IF NOT EXISTS processed (
+    trigger_id TEXT NOT NULL, object_id TEXT NOT NULL, at TEXT NOT NULL,
+    PRIMARY KEY (trigger_id, object_id));
 CREATE TABLE IF NOT EXISTS timeline (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, actor TEXT NOT NULL,
     action TEXT NOT NULL, kind TEXT NOT NULL, object_id TEXT NOT NULL, name TEXT,
@@ -112,9 +115,8 @@ class Store:
 
     def delete_workflow(self, workflow_id: str, at: str) -> None:
         self._exec(
-            "UPDATE workflows SET deleted_at = ?, updated_at = ? WHERE id = ? "
-            "AND deleted_at IS NULL",
-            (at, at, workflow_id),
+            "UPDATE workflows SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
+            (at, workflow_id),
         )
 
     # -- triggers --------------------------------------------------------------------------
@@ -134,21 +136,42 @@ class Store:
         rows = self._query(f"SELECT {self._TRIGGER_COLS} FROM triggers WHERE id = ?", (trigger_id,))
         return _trigger(rows[0]) if rows else None
 
-    def list_triggers(self, offset: int = 0, limit: int | None = None) -> list[Trigger]:
+    def list_triggers(
+        self, offset: int = 0, limit: int | None = None, *, name_like: str | None = None
+    ) -> list[Trigger]:
+        """Live triggers; ``name_like``: the patched service's ``name ILIKE %name%`` (LIKE
+        wildcards included; SQLite's LIKE folds ASCII case, as ILIKE does)."""
+        where, args = "deleted_at IS NULL", []
+        if name_like:
+            where += " AND name LIKE ?"
+            args.append(f"%{name_like}%")
         rows = self._query(
-            f"SELECT {self._TRIGGER_COLS} FROM triggers WHERE deleted_at IS NULL "
+            f"SELECT {self._TRIGGER_COLS} FROM triggers WHERE {where} "
             "ORDER BY rank LIMIT ? OFFSET ?",
-            (-1 if limit is None else limit, offset),
+            (*args, -1 if limit is None else limit, offset),
         )
         return [_trigger(r) for r in rows]
 
-    def triggers_for_event(self, event: str) -> list[Trigger]:
+    def triggers_for_event(self, event: str, *, live_workflows_only: bool = False) -> list[Trigger]:
+        """Live triggers on ``event``; ``live_workflows_only`` drops those whose workflow was
+        deleted (the patched service's ``workflow_id IN (... deleted_at IS NULL)``)."""
+        extra = ""
+        if live_workflows_only:
+            extra = " AND workflow_id IN (SELECT id FROM workflows WHERE deleted_at IS NULL)"
         rows = self._query(
-            f"SELECT {self._TRIGGER_COLS} FROM triggers WHERE deleted_at IS NULL AND event = ? "
-            "ORDER BY rank",
+            f"SELECT {self._TRIGGER_COLS} FROM triggers WHERE deleted_at IS NULL AND event = ?"
+            f"{extra} ORDER BY rank",
             (event,),
         )
         return [_trigger(r) for r in rows]
+
+    def claim_object(self, trigger_id: str, object_id: str, at: str) -> bool:
+        """Once per object: True the first time (trigger, object) is seen, False after."""
+        with self.lock:
+            cur = self._conn.execute(
+                "INSERT OR IGNORE INTO processed VALUES (?,?,?)", (trigger_id, object_id, at)
+            )
+            return cur.rowcount == 1
 
     def delete_trigger(self, trigger_id: str, at: str) -> None:
         self._exec(
@@ -177,16 +200,18 @@ class Store:
         offset: int = 0,
         limit: int | None = None,
     ) -> list[dict[str, Any]]:
-        where: list[str] = ["1=1"]
+        """Instances of live workflows (the service joins ``workflow.deleted_at IS NULL``);
+        ``running=True`` keeps the unterminated ones, False or None filters nothing."""
+        where: list[str] = ["w.deleted_at IS NULL"]
         args: list[Any] = []
         if workflow_id:
-            where.append("workflow_id = ?")
+            where.append("i.workflow_id = ?")
             args.append(workflow_id)
-        if running is not None:
-            where.append("terminated = ?")
-            args.append(0 if running else 1)
+        if running:
+            where.append("i.terminated = 0")
         rows = self._query(
-            f"SELECT doc FROM instances WHERE {' AND '.join(where)} ORDER BY rank LIMIT ? OFFSET ?",
+            "SELECT i.doc FROM instances i JOIN workflows w ON w.id = i.workflow_id "
+            f"WHERE {' AND '.join(where)} ORDER BY i.rank LIMIT ? OFFSET ?",
             (*args, -1 if limit is None else limit, offset),
         )
         return [_doc(r[0]) for r in rows]

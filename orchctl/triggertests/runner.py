@@ -84,15 +84,32 @@ class TriggerSpec:
 
 
 def _linker(links: Mapping[str, Any] | None) -> Any:
+    """A test's ``links:`` keys are relation names (``account: {...}``) or, like the
+    service, the ``uri`` of the event's link of that name (``event.links: [{name, uri}]``);
+    either maps to the resource's ``data``. With the event's links given, the service's
+    errors apply: no link of that name, or several."""
     resources = {str(k): jsonify(v) for k, v in (links or {}).items()}
 
     def link(obj: Any, rel: str) -> Any:
-        if rel not in resources:
-            known = ", ".join(sorted(resources)) or "none"
-            raise ExprRuntimeError(
-                f"link(): no linked resource {rel!r} provided in the test's links (given: {known})"
-            )
-        return resources[rel]
+        if rel in resources:
+            return resources[rel]
+        listed = obj.get("links") if isinstance(obj, dict) else None
+        if isinstance(listed, list):
+            uris = [
+                item.get("uri")
+                for item in listed
+                if isinstance(item, dict) and item.get("name") == rel
+            ]
+            if not uris:
+                raise ExprRuntimeError(f"link(): link '{rel}' not defined for object")
+            if len(uris) > 1:
+                raise ExprRuntimeError(f"link(): multiple link '{rel}' found for object")
+            if isinstance(uris[0], str) and uris[0] in resources:
+                return resources[uris[0]]
+        known = ", ".join(sorted(resources)) or "none"
+        raise ExprRuntimeError(
+            f"link(): no linked resource {rel!r} provided in the test's links (given: {known})"
+        )
 
     return link
 

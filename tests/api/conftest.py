@@ -11,6 +11,13 @@ from api_support import FakeClock, Outcome, Script
 from orchctl.api import ClientConfig, OrchestrationClient, RetrySettings, Timeouts
 
 
+@pytest.fixture(params=["current", "patched"])
+def profile(request: pytest.FixtureRequest) -> str:
+    """The sandbox profile: the client must work on today's service and the patched one."""
+    value: str = request.param
+    return value
+
+
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()

@@ -143,10 +143,19 @@ def test_delete_after_a_lost_answer_accepts_404_as_done(scripted: Make) -> None:
     assert script.paths == ["DELETE /v2/triggers/t1", "DELETE /v2/triggers/t1"]
 
 
-def test_delete_of_an_unknown_id_is_not_found(scripted: Make) -> None:
-    client, _ = scripted([err(404, "NOT_FOUND", "trigger not found")])
-    with pytest.raises(NotFound):
-        client.delete_trigger("t1")
+def test_a_delete_answered_404_is_done(scripted: Make) -> None:
+    client, script = scripted(
+        [err(404, "NOT_FOUND", "sql: no rows in result set"), err(404, "NOT_FOUND", "x")]
+    )
+    client.delete_trigger("t1")
+    client.delete_workflow("w1")
+    assert script.paths == ["DELETE /v2/triggers/t1", "DELETE /v2/workflows/w1"]
+
+
+def test_a_delete_answered_400_is_an_error(scripted: Make) -> None:
+    client, _ = scripted([err(400, "VALIDATION", "bad id")])
+    with pytest.raises(ValidationFailed):
+        client.delete_workflow("not-a-uuid")
 
 
 def test_no_rows_500_is_not_found_and_not_retried(scripted: Make) -> None:

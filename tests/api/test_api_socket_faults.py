@@ -16,6 +16,7 @@ from orchctl.api import (
     Timeout,
     Timeouts,
     TransportError,
+    TriggerSpec,
     WorkflowConfig,
 )
 from orchctl.sandbox import Faults, Latency, Sandbox, SandboxServer, ScriptedFault
@@ -26,8 +27,8 @@ FAST_RETRIES = RetrySettings(attempts=4, deadline=10, base_delay=0.01, max_delay
 
 
 @pytest.fixture
-def sandbox() -> Iterator[Sandbox]:
-    with Sandbox(":memory:", seed=3, time_scale=0.001) as sb:
+def sandbox(profile: str) -> Iterator[Sandbox]:
+    with Sandbox(":memory:", seed=3, time_scale=0.001, profile=profile) as sb:
         yield sb
 
 
@@ -119,6 +120,20 @@ def test_a_lost_delete_is_retried_and_converges(sandbox: Sandbox, server: Sandbo
         client.delete_workflow(wf.id)
         assert client.list_workflows() == []
     assert sandbox.app.injector.injected == {"lost": 1}
+
+
+def test_a_lost_trigger_delete_over_a_socket_is_done_on_the_404(
+    sandbox: Sandbox, server: SandboxServer
+) -> None:
+    with client_for(server) as client:
+        wf = client.create_workflow(WorkflowConfig(stages=({"noop": {}},), name="w"))
+        trigger = client.create_trigger(TriggerSpec(event="E", workflow_id=wf.id, name="t"))
+        script(sandbox, ScriptedFault("lost", "DELETE", "/triggers/"))
+        client.delete_trigger(trigger.id)  # RST, retry -> 404 "no rows": done
+        assert client.list_triggers() == []
+    assert sandbox.app.injector.injected == {"lost": 1}
+    (delete,) = [e for e in sandbox.timeline() if e.action == "delete"]
+    assert (delete.object_id, delete.outcome) == (trigger.id, "response_lost")
 
 
 def test_read_timeout(sandbox: Sandbox, server: SandboxServer) -> None:

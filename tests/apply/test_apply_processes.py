@@ -212,6 +212,7 @@ def write_spans(entries: list[TimelineEntry]) -> dict[str, tuple[int, int]]:
     return spans
 
 
+@pytest.mark.profile("patched")
 def test_applies_started_together_never_both_write(server: str, tmp_path: Path) -> None:
     root = tmp_path / "repo"
     for round_ in range(4):

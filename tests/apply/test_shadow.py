@@ -160,7 +160,7 @@ def test_a_disagreement_with_the_offline_evaluator_is_loud(
     """The offline evaluator resolves link() from the test's `links`; the stack follows the
     event's link itself and finds other data."""
     event = {"links": [{"name": "account", "uri": "http://ledger/a", "href": "http://ledger/a"}]}
-    sb.set_links({"http://ledger/a": {"id": "a2"}})
+    sb.set_links({"http://ledger/a": {"body": {"data": {"id": "a2"}}}})  # i9: {status?, body?}
     linked = Definition(
         name="credit",
         vars={"account": 'link(event, "account").id'},

@@ -22,10 +22,21 @@ from orchctl.validation import schemas
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
+LOCAL_ENTRY = (
+    "  local:                                  # no url: the embedded sandbox (.orchctl/)\n"
+)
+
+
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, profile: str) -> Path:
     root = tmp_path / "repo"
     shutil.copytree(EXAMPLES, root, ignore=shutil.ignore_patterns(".orchctl"))
+    config = root / "orchctl.yaml"
+    text = config.read_text()
+    assert LOCAL_ENTRY in text
+    config.write_text(
+        text.replace(LOCAL_ENTRY, f"{LOCAL_ENTRY}    sandbox: {{profile: {profile}}}\n")
+    )
     monkeypatch.chdir(tmp_path)
     return root
 
@@ -259,3 +270,21 @@ def test_force_shows_what_it_accepts(project: Path, capsys: pytest.CaptureFixtur
     assert code == 0
     assert "Accepted with --force: left dangling, still firing:" in out
     assert "  ! Trigger hand-made" in out
+
+
+def test_a_workflow_deleted_behind_orchctls_back_is_drift_in_both_profiles(
+    project: Path, capsys: pytest.CaptureFixture[str], profile: str
+) -> None:
+    ids = converge(project)
+    with sandbox_of(project) as sandbox, OrchestrationClient(transport=sandbox.transport()) as c:
+        c.delete_workflow(ids["payin-to-wallet"])
+        c.delete_workflow(ids["payin-to-wallet"])  # 204 today, 404 patched: done either way
+    code, out, _ = orchctl(capsys, "-C", "repo", "drift")
+    assert code == 2
+    lines = [line for line in out.splitlines() if line.strip()]
+    assert lines[1] == "  missing    Workflow payin-to-wallet        not on the stack"
+    assert lines[2].startswith(
+        "  dangling   Trigger credit-wallet-on-payin  its workflow "
+        f"{ids['payin-to-wallet']} is missing or deleted (dangling)"
+    )
+    assert lines[-1] == "Drift: 1 missing, 1 dangling."

@@ -53,3 +53,17 @@ def test_no_warning_when_the_variable_repeats_the_url(tmp_path: Path, url: str) 
     ):
         pass
     assert warnings == []
+
+
+def test_an_environment_picks_its_embedded_sandbox_profile(tmp_path: Path, profile: str) -> None:
+    from orchctl.api import NotFound, WorkflowConfig
+
+    env = Environment("local", settings={"sandbox": {"profile": profile}})
+    with open_stack(str(tmp_path), env, environ={}) as (client, _):
+        wf = client.create_workflow(WorkflowConfig(stages=({"noop": {}},), name="w"))
+        client.delete_workflow(wf.id)
+        if profile == "patched":  # fix/soft-deleted-workflows
+            with pytest.raises(NotFound):
+                client.get_workflow(wf.id)
+        else:
+            assert client.get_workflow(wf.id).deleted

@@ -184,7 +184,7 @@ SETTINGS_CASES = [
         "environments:\n  prod:\n    client_secret: abc\n",
         [
             "orchctl.yaml:3:5: environments.prod.client_secret: unknown key 'client_secret' "
-            "(expected one of: url, api_version, params, parallelism, timeouts, retries, tls, auth)"
+            "(expected one of: url, api_version, params, parallelism, timeouts, retries, tls, auth, sandbox)"
         ],
     ),
 ]

@@ -144,6 +144,23 @@ def test_links_feed_link_calls() -> None:
     assert "link(): link():" not in missing.failures[0]
 
 
+def test_links_may_be_keyed_by_the_uri_of_the_events_link() -> None:
+    trigger = TriggerSpec("t", vars={"vip": 'link(event, "account").metadata.vip'})
+    uri = "http://ledger.local/accounts/a1"
+    event = {**PAYIN, "links": [{"name": "account", "uri": uri}]}
+    by_uri = run_one(
+        TestCase("t", event, links={uri: {"metadata": {"vip": "yes"}}}, expect_vars={"vip": "yes"}),
+        trigger,
+    )
+    assert by_uri.passed, by_uri.failures
+    none = {**PAYIN, "links": [{"name": "other", "uri": uri}]}
+    failed = run_one(TestCase("t", none, links={uri: {}}, expect_vars={"vip": "yes"}), trigger)
+    assert "link 'account' not defined for object" in failed.failures[0]
+    two = {**PAYIN, "links": [{"name": "account", "uri": uri}] * 2}
+    failed = run_one(TestCase("t", two, links={uri: {}}, expect_vars={"vip": "yes"}), trigger)
+    assert "multiple link 'account' found for object" in failed.failures[0]
+
+
 def test_yaml_values_become_json() -> None:
     stamp = dt.datetime(2024, 1, 15, 10, 30, tzinfo=dt.UTC)
     assert jsonify({"at": stamp, "day": dt.date(2024, 1, 2)}) == {

@@ -13,8 +13,14 @@ from orchctl.sandbox import EMBEDDED_URL, Sandbox
 
 
 @pytest.fixture
-def sandbox() -> Iterator[Sandbox]:
-    with Sandbox(seed=7, time_scale=0.001) as box:
+def profile() -> str:
+    """The service imitated; tests where the profiles differ parametrize ``profile``."""
+    return "current"
+
+
+@pytest.fixture
+def sandbox(profile: str) -> Iterator[Sandbox]:
+    with Sandbox(seed=7, time_scale=0.001, profile=profile) as box:
         yield box
 
 

@@ -38,12 +38,22 @@ def _token(http: httpx.Client, client_id: str, secret: str, scope: str | None = 
 def test_no_token_is_401_empty_body(secured: httpx.Client) -> None:
     for method, path in [
         ("GET", "/api/orchestration/v2/workflows"),
-        ("GET", "/api/orchestration/_info"),
+        ("GET", "/api/orchestration/v2/workflows/"),
         ("POST", "/v2/workflows"),
     ]:
         resp = secured.request(method, path)
         assert resp.status_code == 401
         assert resp.content == b""
+
+
+def test_info_needs_no_token(secured: httpx.Client) -> None:
+    # /_info is on the service's root router, outside the auth middleware
+    for path in ("/api/orchestration/_info", "/_info"):
+        resp = secured.get(path)
+        assert resp.status_code == 200, path
+        assert resp.json() == {"version": "v2.0.0-sandbox"}
+    assert secured.get("/_info", headers={"Authorization": "Bearer nope"}).status_code == 200
+    assert secured.get("/v2/_info").status_code == 404  # not served, token or not
 
 
 def test_bad_token_is_401(secured: httpx.Client) -> None:

@@ -31,11 +31,24 @@ def test_page_size_is_clamped_to_100(sandbox: Sandbox, api: Api) -> None:
     assert cursor["hasMore"] is True
 
 
-@pytest.mark.parametrize("value", ["abc", "1.5", "-1"])
-def test_non_integer_page_size_is_400(api: Api, value: str) -> None:
-    resp = api.request("GET", "/workflows", params={"pageSize": value})
+@pytest.mark.parametrize(
+    "value", ["abc", "1.5", "-1", "+5", " 5", "1_0", "99999999999", "4294967296"]
+)
+@pytest.mark.parametrize("path", ["/workflows", "/triggers", "/instances"])
+def test_page_size_is_an_unsigned_32_bit_integer_or_400(api: Api, value: str, path: str) -> None:
+    resp = api.request("GET", path, params={"pageSize": value})
     assert resp.status_code == 400
-    assert resp.json()["errorCode"] == "VALIDATION"
+    assert resp.json() == {
+        "errorCode": "VALIDATION",
+        "errorMessage": "invalid 'pageSize' query param",
+    }
+
+
+@pytest.mark.parametrize(("value", "size"), [("4294967295", 100), ("007", 7), ("0", 15)])
+def test_page_size_accepts_what_parse_uint_accepts(api: Api, value: str, size: int) -> None:
+    resp = api.request("GET", "/workflows", params={"pageSize": value})
+    assert resp.status_code == 200
+    assert resp.json()["cursor"]["pageSize"] == size
 
 
 def test_cursor_overrides_other_parameters(sandbox: Sandbox, api: Api) -> None:
@@ -108,6 +121,8 @@ def test_instances_list_filters(sandbox: Sandbox, api: Api) -> None:
     assert [i["id"] for i in only_b] == [running["id"]]
     live = api.list_all("/instances", running="true")
     assert {i["id"] for i in live} == {running["id"]}
+    everything = {i["id"] for i in api.list_all("/instances")}
+    assert len(everything) == 2
     assert len(api.request("GET", "/instances", "v1").json()["data"]) == 2
     v1 = api.request("GET", "/instances", "v1", params={"workflowID": a["id"]}).json()["data"]
     assert [i["workflowID"] for i in v1] == [a["id"]]
@@ -115,3 +130,57 @@ def test_instances_list_filters(sandbox: Sandbox, api: Api) -> None:
 
 def test_embedded_url_constant() -> None:
     assert EMBEDDED_URL.startswith("http://")
+
+
+@pytest.mark.parametrize("version", ["v1", "v2"])
+@pytest.mark.parametrize(
+    ("value", "only_running"),
+    [("1", True), ("true", True), ("TRUE", True), ("True", True), ("0", False),
+     ("false", False), ("t", False), ("yes", False), ("", False), ("2", False)],
+)  # fmt: skip
+def test_running_is_true_only_for_1_or_true_and_never_400(
+    api: Api, version: str, value: str, only_running: bool
+) -> None:
+    done = api.create_workflow()
+    waiting = api.create_workflow([{"wait_event": {"event": "go"}}])
+    api.run(done["id"])
+    live = api.run(waiting["id"], wait=False)
+    resp = api.request("GET", "/instances", version, params={"running": value})
+    assert resp.status_code == 200
+    body = resp.json()
+    items = body["data"] if version == "v1" else body["cursor"]["data"]
+    expected = 1 if only_running else 2  # false filters nothing (not "terminated only")
+    assert len(items) == expected
+    if only_running:
+        assert items[0]["id"] == live["id"]
+
+
+@pytest.mark.parametrize("value", ["1", "TRUE", "yes", "0", "2"])
+def test_wait_is_true_only_for_1_or_true_and_never_400(api: Api, value: str) -> None:
+    workflow = api.create_workflow([{"delay": {"duration": "1s"}}])
+    resp = api.request("POST", f"/workflows/{workflow['id']}/instances", params={"wait": value})
+    assert resp.status_code == 201
+    assert resp.json()["data"]["terminated"] is (value.lower() in ("1", "true"))
+
+
+@pytest.mark.parametrize("version", ["v1", "v2"])
+def test_instances_of_a_deleted_workflow_are_not_listed(
+    sandbox: Sandbox, api: Api, version: str
+) -> None:
+    kept = api.create_workflow()
+    gone = api.create_workflow()
+    kept_run = api.run(kept["id"])
+    gone_run = api.run(gone["id"])
+    assert api.request("DELETE", f"/workflows/{gone['id']}").status_code == 204
+
+    def listed(**params: str) -> list[str]:
+        resp = api.request("GET", "/instances", version, params=params)
+        body = resp.json()
+        return [i["id"] for i in (body["data"] if version == "v1" else body["cursor"]["data"])]
+
+    assert listed() == [kept_run["id"]]
+    assert listed(workflowID=gone["id"]) == []
+    assert listed(workflowID=kept["id"]) == [kept_run["id"]]
+    # still readable by id (current profile), with its deleted workflow attached
+    got = api.request("GET", f"/instances/{gone_run['id']}").json()["data"]
+    assert got["workflow"]["deletedAt"] is not None

@@ -112,7 +112,7 @@ def test_every_v2_operation(sdk: tuple[Any, Sandbox]) -> None:
     box.wait_instance(run.id)
     history = v2.get_instance_history(request={"instance_id": run.id})
     names = [h.name for h in history.v2_get_workflow_instance_history_response.data]
-    assert names == ["noop", "send", "update", "wait_event"]
+    assert names == ["RunNoOp", "RunSend", "RunUpdate", "RunWaitEvent"]
     stage = v2.get_instance_stage_history(request={"instance_id": run.id, "number": 1})
     (activity,) = stage.v2_get_workflow_instance_history_stage_response.data
     assert activity.name == "CreateTransaction"

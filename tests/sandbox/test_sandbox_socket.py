@@ -126,6 +126,39 @@ def test_cli_subprocess_serves_and_stops_on_sigint_and_sigterm() -> None:
                 proc.communicate()
 
 
+def test_cli_profile_patched_serves_the_patched_service() -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "orchctl", "sandbox", "--port", "0", "--profile", "patched"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        match = re.fullmatch(r"Sandbox listening on (http://127\.0\.0\.1:\d+)\n", line)
+        assert match, line
+        with httpx.Client(base_url=match.group(1)) as http:
+            created = http.post("/v2/workflows", json={"stages": [{"noop": {}}]})
+            workflow_id = created.json()["data"]["id"]
+            assert http.delete(f"/v2/workflows/{workflow_id}").status_code == 204
+            assert http.delete(f"/v2/workflows/{workflow_id}").status_code == 404
+            assert http.get(f"/v2/workflows/{workflow_id}").status_code == 404
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=10)
+        assert proc.returncode == 0, err
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+
+
+def test_cli_unknown_profile_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["sandbox", "--profile", "nightly"]) != 0
+    assert "'nightly' is not one of 'current', 'patched'" in capsys.readouterr().err
+
+
 def test_chunked_request_body(served: SandboxServer) -> None:
     def body() -> Iterator[bytes]:
         yield b'{"name": "chunked", '
@@ -137,3 +170,34 @@ def test_chunked_request_body(served: SandboxServer) -> None:
         )
         assert resp.status_code == 201, resp.text
         assert resp.json()["data"]["config"]["name"] == "chunked"
+
+
+def test_a_trailing_slash_is_served_like_the_bare_path(served: SandboxServer) -> None:
+    with httpx.Client(base_url=served.url) as http:
+        created = http.post("/api/orchestration/v2/workflows/", json={"stages": NOOP})
+        assert created.status_code == 201, created.text
+        workflow_id = created.json()["data"]["id"]
+        for prefix in ("/api/orchestration/v2", "/v2", "/api/orchestration", ""):
+            one = http.get(f"{prefix}/workflows/{workflow_id}/")
+            assert one.status_code == 200, prefix
+            assert one.json()["data"]["id"] == workflow_id
+            assert http.get(f"{prefix}/workflows/").status_code == 200
+            assert http.get(f"{prefix}/triggers/").status_code == 200
+            assert http.get(f"{prefix}/instances/").status_code == 200
+        run_ = http.post(f"/v2/workflows/{workflow_id}/instances/?wait=true", json={})
+        assert run_.status_code == 201
+        # leaves of the chi routers (r.Get("/history"), ...) and the root's /_info are exact
+        instance_id = run_.json()["data"]["id"]
+        assert http.get(f"/v2/instances/{instance_id}/history/").status_code == 404
+        assert http.get("/_info/").status_code == 404
+        assert http.delete(f"/v2/workflows/{workflow_id}/").status_code == 204
+
+
+def test_info_needs_no_token_over_a_socket() -> None:
+    with Sandbox(auth=["cid:secret"]) as box:
+        server = box.serve("127.0.0.1", 0)
+        with httpx.Client(base_url=server.url) as http:
+            assert http.get("/api/orchestration/_info").status_code == 200
+            assert http.get("/_info").json() == {"version": "v2.0.0-sandbox"}
+            assert http.get("/api/orchestration/v2/workflows").status_code == 401
+            assert http.get("/v2/_info").status_code == 404

@@ -7,6 +7,9 @@ from typing import Any
 import pytest
 from sandbox_support import ZERO_UUID, Api
 
+from orchctl.sandbox import Sandbox
+from orchctl.sandbox.errors import NO_ROWS
+
 pytestmark = pytest.mark.usefixtures("expr")
 
 
@@ -113,8 +116,8 @@ def test_test_without_filter_evaluates_all_vars(api: Api) -> None:
     trigger = api.create_trigger(workflow["id"], vars={"id": "event.id", "missing": "event.nope"})
     data = _test(api, trigger["id"], {"id": "p1"})
     assert data["filter"] is None
-    assert data["variables"]["id"] == {"value": "p1", "error": ""}
-    assert data["variables"]["missing"] == {"value": "<nil>", "error": ""}
+    assert data["variables"]["id"] == {"value": "p1"}
+    assert data["variables"]["missing"] == {"value": "<nil>"}
 
 
 def test_test_filter_match_then_vars(api: Api) -> None:
@@ -123,10 +126,10 @@ def test_test_filter_match_then_vars(api: Api) -> None:
         workflow["id"], filter='event.status == "OK"', vars={"amount": "event.amount"}
     )
     matched = _test(api, trigger["id"], {"status": "OK", "amount": 100})
-    assert matched["filter"] == {"match": True, "error": ""}
-    assert matched["variables"] == {"amount": {"value": "100", "error": ""}}
+    assert matched["filter"] == {"match": True}
+    assert matched["variables"] == {"amount": {"value": "100"}}
     missed = _test(api, trigger["id"], {"status": "KO", "amount": 100})
-    assert missed["filter"] == {"match": False, "error": ""}
+    assert missed["filter"] == {"match": False}
     assert missed["variables"] is None
 
 
@@ -134,7 +137,7 @@ def test_test_non_boolean_filter_is_no_match_without_error(api: Api) -> None:
     workflow = api.create_workflow()
     trigger = api.create_trigger(workflow["id"], filter="event.id", vars={"a": "event.id"})
     data = _test(api, trigger["id"], {"id": "x"})
-    assert data["filter"] == {"match": False, "error": ""}
+    assert data["filter"] == {"match": False}
     assert data["variables"] is None
 
 
@@ -165,3 +168,120 @@ def test_test_does_not_depend_on_event_name(api: Api) -> None:
     workflow = api.create_workflow()
     trigger = api.create_trigger(workflow["id"], event="NEVER_EMITTED", vars={"a": "event.a"})
     assert _test(api, trigger["id"], {"a": "z"})["variables"]["a"]["value"] == "z"
+
+
+BOTH = pytest.mark.parametrize("profile", ["current", "patched"])
+
+
+@pytest.mark.parametrize("version", ["v1", "v2"])
+def test_a_deleted_trigger_is_not_readable_and_deleting_it_again_is_404(
+    api: Api, version: str
+) -> None:
+    workflow = api.create_workflow()
+    trigger = api.create_trigger(workflow["id"])
+    path = f"/triggers/{trigger['id']}"
+    assert api.request("DELETE", path, version).status_code == 204
+    for method in ("GET", "DELETE"):
+        resp = api.request(method, path, version)
+        assert resp.status_code == 404, method
+        assert resp.json() == {"errorCode": "NOT_FOUND", "errorMessage": NO_ROWS}
+    # the occurrences of a deleted trigger stay listed (the query does not join triggers)
+    assert api.request("GET", f"{path}/occurrences", version).status_code == 200
+
+
+@BOTH
+def test_testing_a_deleted_trigger_is_no_rows(api: Api, profile: str) -> None:
+    workflow = api.create_workflow()
+    trigger = api.create_trigger(workflow["id"], filter="true")
+    api.request("DELETE", f"/triggers/{trigger['id']}")
+    resp = api.request("POST", f"/triggers/{trigger['id']}/test", json={"id": "p"})
+    if profile == "patched":  # fix/api-error-mapping: sql.ErrNoRows -> 404
+        assert resp.status_code == 404
+        assert resp.json() == {"errorCode": "NOT_FOUND", "errorMessage": NO_ROWS}
+    else:
+        assert resp.status_code == 500
+        assert resp.json() == {"errorCode": "INTERNAL", "errorMessage": NO_ROWS}
+
+
+@BOTH
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"[1]", "json: cannot unmarshal array into Go value of type map[string]interface {}"),
+        (b'"x"', "json: cannot unmarshal string into Go value of type map[string]interface {}"),
+        (b"", "EOF"),
+        (b"{", None),
+    ],
+)
+def test_a_test_body_that_is_not_a_json_object_is_500(
+    api: Api, profile: str, body: bytes, message: str | None
+) -> None:
+    workflow = api.create_workflow()
+    trigger = api.create_trigger(workflow["id"])
+    resp = api.request(
+        "POST",
+        f"/triggers/{trigger['id']}/test",
+        content=body,
+        headers={"Content-Type": "application/json"},
+    )
+    expected = 400 if profile == "patched" else 500  # the body is decoded first
+    assert resp.status_code == expected
+    if message is not None:
+        assert resp.json()["errorMessage"] == message
+    null = api.request("POST", f"/triggers/{trigger['id']}/test", content=b"null")
+    assert null.status_code == 200  # null decodes to an empty map
+    assert null.json()["data"] == {"filter": None, "variables": None}
+
+
+def test_version_empty_is_kept_and_vars_empty_omitted(api: Api) -> None:
+    workflow = api.create_workflow()
+    trigger = api.create_trigger(workflow["id"], version="", vars={})
+    assert trigger["version"] == ""
+    assert "vars" not in trigger
+    assert api.request("GET", f"/triggers/{trigger['id']}").json()["data"] == trigger
+    plain = api.create_trigger(workflow["id"], version=None, vars=None)
+    assert "version" not in plain
+    assert "vars" not in plain
+    tested = api.request("POST", f"/triggers/{trigger['id']}/test", json={}).json()["data"]
+    assert tested == {"filter": None, "variables": None}
+
+
+def test_a_null_var_value_decodes_to_empty_and_fails_to_compile(api: Api) -> None:
+    workflow = api.create_workflow()
+    body = {"event": "E", "workflowID": workflow["id"], "vars": {"a": None}}
+    resp = api.request("POST", "/triggers", json=body)
+    assert resp.status_code == 400
+    error = resp.json()
+    assert error["errorCode"] == "VALIDATION"
+    assert error["errorMessage"].startswith("validating data: error compiling expression '': ")
+
+
+@BOTH
+def test_an_undecodable_trigger_body_is_500_or_400(api: Api, profile: str) -> None:
+    resp = api.request(
+        "POST", "/triggers", content=b"{", headers={"Content-Type": "application/json"}
+    )
+    assert resp.status_code == (400 if profile == "patched" else 500)
+
+
+@pytest.mark.parametrize(
+    ("query", "count"),
+    [({}, 15), ({"pageSize": "3"}, 3), ({"pageSize": "100"}, 100), ({"pageSize": "500"}, 100)],
+)
+def test_v1_triggers_list_honours_page_size(
+    sandbox: Sandbox, api: Api, query: dict[str, str], count: int
+) -> None:
+    sandbox.bulk_seed(triggers=120)
+    resp = api.request("GET", "/triggers", "v1", params=query)
+    assert resp.status_code == 200
+    assert len(resp.json()["data"]) == count
+
+
+@pytest.mark.parametrize("value", ["x", "+5", "-1", "1.5", "99999999999", "4294967296"])
+def test_v1_triggers_list_rejects_a_bad_page_size(api: Api, value: str) -> None:
+    resp = api.request("GET", "/triggers", "v1", params={"pageSize": value})
+    assert resp.status_code == 400
+    assert resp.json() == {
+        "errorCode": "VALIDATION",
+        "errorMessage": "invalid 'pageSize' query param",
+    }

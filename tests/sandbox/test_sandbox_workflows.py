@@ -72,25 +72,65 @@ def test_unknown_keys_inside_a_stage_are_kept_verbatim(api: Api) -> None:
         {"bogus": {}},
         {},
         {"noop": {}, "delay": {"duration": "1s"}},
+        {"send": {}},
         {"send": {"source": {"account": {"id": "a", "allowOverdraft": "${x}"}}}},
-        {"send": {"destination": {"payment": {"psp": "s", "waitingValidation": "yes"}}}},
-        {"send": {"amount": {"amount": True, "asset": "USD"}}},
-        {"send": {"amount": {"amount": 1.5, "asset": "USD"}}},
-        {"send": {"metadata": {"k": 1}}},
+        {"send": {"source": {}, "destination": {"payment": {"waitingValidation": "yes"}}}},
+        {"send": {"source": {}, "destination": {}, "amount": {"amount": True}}},
+        {"send": {"source": {}, "destination": {}, "amount": {"amount": "1.5"}}},
+        {"send": {"source": {}, "destination": {}, "metadata": {"k": 1}}},
         {"delay": {"duration": 30}},
+        {"delay": {"duration": "1d"}},
+        {"delay": {"until": "2026-01-01"}},
         {"wait_event": {"event": 1}},
         {"update": {"account": {"id": "a", "metadata": "x"}}},
-        {"send": "not an object"},
     ],
 )
 def test_invalid_stage_is_500_internal_creating_workflow(
     api: Api, stage: dict[str, object]
 ) -> None:
-    resp = api.request("POST", "/workflows", json={"name": "bad", "stages": [stage]})
+    resp = api.request("POST", "/workflows", json={"name": "bad", "stages": [{"noop": {}}, stage]})
     assert resp.status_code == 500
     body = resp.json()
     assert body["errorCode"] == "INTERNAL"
-    assert body["errorMessage"].startswith("creating workflow: ")
+    assert body["errorMessage"] == f"creating workflow: {_message(stage)}"
+
+
+def _message(stage: dict[str, object]) -> str:
+    from orchctl.sandbox.stages import StageError, check_stage
+
+    try:
+        check_stage(stage)
+    except StageError as exc:
+        return str(exc)
+    raise AssertionError("accepted")
+
+
+@pytest.mark.parametrize("profile", ["current", "patched"])
+def test_invalid_config_status_by_profile(api: Api, profile: str) -> None:
+    stage = {"delay": {"duration": "1d"}}
+    resp = api.request("POST", "/workflows", json={"name": "bad", "stages": [stage]})
+    reason = "resolving field 'Duration': unable to resolve field 'Duration' to duration value"
+    if profile == "patched":  # fix/api-error-mapping: ErrInvalidConfig -> 400
+        assert resp.status_code == 400
+        assert resp.json() == {
+            "errorCode": "VALIDATION",
+            "errorMessage": f"creating workflow: invalid workflow configuration: {reason}",
+        }
+    else:
+        assert resp.status_code == 500
+        assert resp.json() == {
+            "errorCode": "INTERNAL",
+            "errorMessage": f"creating workflow: {reason}",
+        }
+
+
+@pytest.mark.parametrize("stage", [{"send": 1}, {"send": []}, {"delay": "1s"}])
+def test_a_stage_that_is_not_a_map_of_maps_is_400(api: Api, stage: dict[str, object]) -> None:
+    resp = api.request("POST", "/workflows", json={"name": "bad", "stages": [stage]})
+    assert resp.status_code == 400
+    assert resp.json()["errorMessage"].startswith(
+        "unmarshalling json body: json: cannot unmarshal "
+    )
 
 
 @pytest.mark.parametrize(
@@ -99,11 +139,12 @@ def test_invalid_stage_is_500_internal_creating_workflow(
         {
             "send": {
                 "source": {"account": {"id": "${from}"}},
+                "destination": {},
                 "amount": {"amount": "${n}", "asset": "USD"},
             }
         },
-        {"send": {"amount": {"amount": 100, "asset": "USD/2"}}},
-        {"send": {}},
+        {"send": {"source": {}, "destination": {}, "amount": {"amount": 100, "asset": "USD/2"}}},
+        {"send": {"source": {"account": {}}, "destination": {"wallet": {}}}},
         {"delay": {}},
         {"update": {"account": {"id": "a"}}},
         {"noop": None},
