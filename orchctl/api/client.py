@@ -478,9 +478,8 @@ class OrchestrationClient:
         return _data_list(self._get(api_path("v1", template, *ids), params), template)
 
     def _list_v2(self, template: str, params: Mapping[str, str] | None = None) -> Iterable[Any]:
-        return follow_cursor(
-            self._getter(api_path("v2", template)), params, page_size=MAX_PAGE_SIZE
-        )
+        path = api_path("v2", template)
+        return follow_cursor(self._getter(path), params, page_size=MAX_PAGE_SIZE, what=path)
 
     def _send(
         self,
