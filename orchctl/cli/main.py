@@ -48,7 +48,11 @@ class LazyGroup(click.Group):
         return command
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    no_args_is_help=False,  # `orchctl` alone is a usage error of ours (help, then exit 1)
+)
 @click.option(
     "-C",
     "directory",
@@ -165,11 +169,16 @@ def run(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo("orchctl: interrupted", err=True)
         return 130
-    except click.exceptions.NoArgsIsHelpError as exc:
-        click.echo(exc.ctx.get_help() if exc.ctx else "", err=True)
-        return 1
     except click.UsageError as exc:
         at = _command_index(argv)
+        if exc.ctx is not None and (
+            isinstance(exc, _NO_ARGS_IS_HELP)
+            or (exc.ctx.parent is None and exc.format_message() == "Missing command.")
+        ):  # a group without its command (`orchctl` alone): its help, then the error line
+            click.echo(exc.ctx.get_help() + "\n", err=True)
+            message = f"missing command (hint: see `{exc.ctx.command_path} --help`)"
+            click.echo(f"orchctl: error: {message}", err=True)
+            return 1
         fallback = f"orchctl {argv[at]}" if at is not None and argv[at] in COMMANDS else "orchctl"
         click.echo(f"orchctl: error: {usage_message(exc, fallback)}", err=True)
         return 1
@@ -197,6 +206,8 @@ def run(argv: list[str] | None = None) -> int:
     return int(result) if isinstance(result, int) else 0
 
 
+# click >= 8.2: a group called without its command (8.1 printed the help and exited 0)
+_NO_ARGS_IS_HELP: Any = getattr(click.exceptions, "NoArgsIsHelpError", ())
 _NO_SUCH_COMMAND = re.compile(r"No such command '(?P<name>.*)'\.")
 
 

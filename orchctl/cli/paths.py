@@ -10,12 +10,17 @@ is not a folder); what only writing tells (a full disk) is turned into one line 
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
+if TYPE_CHECKING:
+    _ParamType = click.ParamType[str]
+else:  # click < 8.2: ParamType is not generic at run time
+    _ParamType = click.ParamType
 
-class OutputFile(click.ParamType[str]):
+
+class OutputFile(_ParamType):
     """A file orchctl will write: `click.Path` checks only paths that already exist.
 
     `replaced`: the file is written beside and renamed over (never half written), so the

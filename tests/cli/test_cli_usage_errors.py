@@ -86,9 +86,11 @@ def test_usage_errors_from_the_trial(
 
 
 def test_no_command_prints_the_help_and_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = orchctl(capsys)
-    assert (code, out) == (1, "")
-    assert err.startswith("Usage: orchctl [OPTIONS] COMMAND [ARGS]...\n")
+    for argv in ([], ["-v"], ["--no-color"]):
+        code, out, err = orchctl(capsys, *argv)
+        assert (code, out) == (1, "")
+        assert err.startswith("Usage: orchctl [OPTIONS] COMMAND [ARGS]...\n")
+        assert err.endswith("\norchctl: error: missing command (hint: see `orchctl --help`)\n")
 
 
 def test_help_still_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
