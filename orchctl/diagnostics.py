@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from orchctl.errors import OrchctlError
+
 Severity = Literal["error", "warning"]
 
 
@@ -91,3 +93,21 @@ def format_path(path: Iterable[str | int]) -> str:
         else:
             out += f"[{part!r}]"
     return out
+
+
+class InvalidDefinitions(OrchctlError):
+    """The project did not validate: the command stops, its diagnostics are the details
+    (printed on stderr, and listed in `-o json` / `-o markdown` failure documents)."""
+
+    def __init__(
+        self,
+        message: str,
+        diagnostics: Iterable[Diagnostic],
+        *,
+        environment: str | None = None,
+        namespace: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.diagnostics = tuple(diagnostics)
+        self.environment = environment
+        self.namespace = namespace

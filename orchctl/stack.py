@@ -13,15 +13,19 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from orchctl.api import OrchestrationClient
-from orchctl.api.config import DEFAULT_ENDPOINT_ENV
+from orchctl.api.auth import credential_names
+from orchctl.api.config import DEFAULT_ENDPOINT_ENV, Credentials
 from orchctl.definitions.discovery import display_path
 from orchctl.definitions.project import Environment
+
+log = logging.getLogger("orchctl.stack")
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,11 @@ def open_stack(
                 warn=warn,
             ) as client,
         ):
+            log.info(
+                "environment %s: the embedded sandbox, state in %s (no authentication)",
+                env.name,
+                display_path(path),
+            )
             yield client, Target(env.name, None, display_path(path))
         return
     override = environ.get(_endpoint_env(env))
@@ -99,4 +108,21 @@ def open_stack(
         parallelism=options.parallelism,
         warn=warn,
     ) as client:
+        source = f"{_endpoint_env(env)} (overrides orchctl.yaml)" if override else "orchctl.yaml"
+        log.info(
+            "environment %s: %s from %s; auth: %s",
+            env.name,
+            client.config.url,
+            source if override or env.url else _endpoint_env(env),
+            auth_mode(client.config.credentials),
+        )
         yield client, Target(env.name, client.config.url, None)
+
+
+def auth_mode(credentials: Credentials) -> str:
+    """How orchctl authenticates, by variable NAMES (never values)."""
+    if credentials.kind == "client_credentials":
+        return f"OAuth2 client credentials from {credential_names(credentials)}"
+    if credentials.kind == "token":
+        return f"static bearer token from {credentials.token_env}"
+    return f"none ({credential_names(credentials)} and {credentials.token_env} are not set)"

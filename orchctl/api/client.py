@@ -207,7 +207,8 @@ class OrchestrationClient:
         Always the v2 cursor list, whatever ``api_version``: the v1 list is silently capped
         at 15 on the real server. The server's ``name`` filter is broken (500); filter
         client-side (:meth:`triggers_named`)."""
-        raw = follow_cursor(self._getter(api_path("v2", "/triggers")))
+        path = api_path("v2", "/triggers")
+        raw = follow_cursor(self._getter(path), what=path)
         return dedupe_sorted(
             (Trigger.from_json(t) for t in raw), key=_id, order=lambda t: (t.name, t.id)
         )
@@ -359,12 +360,21 @@ class OrchestrationClient:
             jobs.append(self.list_workflows)
         if triggers:
             jobs.append(self.list_triggers)
+        began, sent = time.perf_counter(), self.requests_sent
         results = self.map(lambda job: job(), jobs)
         it = iter(results)
-        return LiveState(
+        state = LiveState(
             workflows=tuple(next(it)) if workflows else (),
             triggers=tuple(next(it)) if triggers else (),
         )
+        log.info(
+            "read the stack: %d workflows, %d triggers in %.0f ms (%d HTTP requests)",
+            len(state.workflows),
+            len(state.triggers),
+            (time.perf_counter() - began) * 1000,
+            self.requests_sent - sent,
+        )
+        return state
 
     @overload
     def map(
@@ -472,15 +482,13 @@ class OrchestrationClient:
         self, template: str, *ids: str, params: Mapping[str, str] | None = None
     ) -> Iterable[Any]:
         if self.api_version == "v2":
-            return follow_cursor(
-                self._getter(api_path("v2", template, *ids)), params, page_size=MAX_PAGE_SIZE
-            )
+            path = api_path("v2", template, *ids)
+            return follow_cursor(self._getter(path), params, page_size=MAX_PAGE_SIZE, what=path)
         return _data_list(self._get(api_path("v1", template, *ids), params), template)
 
     def _list_v2(self, template: str, params: Mapping[str, str] | None = None) -> Iterable[Any]:
-        return follow_cursor(
-            self._getter(api_path("v2", template)), params, page_size=MAX_PAGE_SIZE
-        )
+        path = api_path("v2", template)
+        return follow_cursor(self._getter(path), params, page_size=MAX_PAGE_SIZE, what=path)
 
     def _send(
         self,

@@ -7,11 +7,15 @@ and sorted client-side. The largest page the server honours is 100 (larger is cl
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from orchctl.api.errors import UnexpectedResponse
+
+log = logging.getLogger("orchctl.api")
 
 MAX_PAGE_SIZE = 100
 MAX_PAGES = 100_000  # a server that never stops paging is a bug, not a big stack
@@ -46,6 +50,7 @@ def follow_cursor(
     first_params: Mapping[str, str] | None = None,
     *,
     page_size: int = MAX_PAGE_SIZE,
+    what: str | None = None,
 ) -> Iterator[Any]:
     """Yield every raw item of a v2 list. ``fetch(params)`` returns one decoded page body.
 
@@ -53,10 +58,22 @@ def follow_cursor(
     ``cursor``, as the server ignores everything else once a cursor is given."""
     params: dict[str, str] = {**(first_params or {}), "pageSize": str(page_size)}
     seen: set[str] = set()
-    for _ in range(MAX_PAGES):
+    began, items = time.perf_counter(), 0
+    for pages in range(1, MAX_PAGES + 1):
         page = Page.from_json(fetch(params))
+        items += len(page.data)
         yield from page.data
         if not page.has_more or page.next is None:
+            if what:  # -v: the pages fetched, and how long they took
+                log.info(
+                    "listed %s: %d item%s in %d page%s, %.0f ms",
+                    what,
+                    items,
+                    "" if items == 1 else "s",
+                    pages,
+                    "" if pages == 1 else "s",
+                    (time.perf_counter() - began) * 1000,
+                )
             return
         if page.next in seen:
             raise UnexpectedResponse("the server returned the same cursor twice")

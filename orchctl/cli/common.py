@@ -12,8 +12,7 @@ import click
 from orchctl.cli.context import GlobalOptions
 from orchctl.definitions.loader import LoadedProject, load_project
 from orchctl.definitions.params import sensitive_values
-from orchctl.diagnostics import sort_diagnostics, summary_line
-from orchctl.errors import OrchctlError
+from orchctl.diagnostics import InvalidDefinitions, sort_diagnostics, summary_line
 from orchctl.pipeline import Planned
 from orchctl.render.redact import make_redactor
 from orchctl.stack import StackOptions, Target
@@ -71,9 +70,14 @@ def load_valid_project(
     if errors:
         for diagnostic in errors:
             click.echo(diagnostic.render(), err=True)
-        raise OrchctlError(
-            f"the definitions are invalid ({summary_line(diagnostics)}); {stopped}",
-            hint="run `orchctl validate` for the details",
+        what = (
+            "orchctl.yaml is invalid" if project.config_invalid else "the definitions are invalid"
+        )
+        raise InvalidDefinitions(
+            f"{what} ({summary_line(diagnostics)}); {stopped}",
+            errors,
+            environment=project.environment.name,
+            namespace=project.config.namespace,
         )
     if diagnostics and opts.verbose:
         for diagnostic in diagnostics:

@@ -15,6 +15,7 @@ from orchctl.cli.common import (
     warn,
 )
 from orchctl.cli.context import GlobalOptions
+from orchctl.cli.failure import failure_document
 from orchctl.drift.render import render_drift_json, render_drift_markdown, render_drift_text
 from orchctl.drift.report import drift_from_plan
 from orchctl.pipeline import DRIFT, plan_project
@@ -45,15 +46,16 @@ def drift(
     Reports missing, changed, duplicated, dangling and orphaned objects (and, with
     --show-unmanaged, unmanaged ones). Exit status: 0 in sync, 2 drift, 1 error.
     """
-    project = load_valid_project(opts)
-    redact = redactor(project)
-    planned = plan_project(
-        project,
-        DRIFT,
-        to_stack_options(ca_bundle, insecure, parallelism),
-        warn=warn,
-        announce=announcer(output == "text"),
-    )
+    with failure_document("drift", output, opts):
+        project = load_valid_project(opts)
+        redact = redactor(project)
+        planned = plan_project(
+            project,
+            DRIFT,
+            to_stack_options(ca_bundle, insecure, parallelism),
+            warn=warn,
+            announce=announcer(output == "text"),
+        )
     say_what_planning_left_out(planned)
     report = drift_from_plan(planned.plan, show_unmanaged=show_unmanaged)
     if output == "json":

@@ -8,7 +8,7 @@ import click
 
 from orchctl.cli.context import GlobalOptions
 from orchctl.definitions.discovery import display_path
-from orchctl.errors import UsageError
+from orchctl.errors import UsageError, environment_errors
 from orchctl.scaffold import GITIGNORE, SCAFFOLD
 
 
@@ -26,13 +26,17 @@ def init(opts: GlobalOptions, directory: str | None) -> int:
         raise UsageError(f"refusing to overwrite existing files: {shown}")
     for name, text in SCAFFOLD.items():
         path = os.path.join(root, name)
-        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-        with open(path, "x", encoding="utf-8") as fh:
-            fh.write(text)
+        with environment_errors("create", display_path(path)):
+            os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+            with open(path, "x", encoding="utf-8") as fh:
+                fh.write(text)
         click.echo(f"created {display_path(path)}")
     gitignore = os.path.join(root, ".gitignore")
     if not os.path.lexists(gitignore):
-        with open(gitignore, "x", encoding="utf-8") as fh:
+        with (
+            environment_errors("create", display_path(gitignore)),
+            open(gitignore, "x", encoding="utf-8") as fh,
+        ):
             fh.write(GITIGNORE)
         click.echo(f"created {display_path(gitignore)}")
     else:

@@ -15,7 +15,9 @@ from orchctl.cli.common import (
     warn,
 )
 from orchctl.cli.context import GlobalOptions
-from orchctl.errors import OrchctlError
+from orchctl.cli.failure import failure_document
+from orchctl.cli.paths import REPLACED_FILE
+from orchctl.errors import OrchctlError, environment_errors
 from orchctl.pipeline import PlanRequest, plan_project
 from orchctl.plan.planfile import save_plan
 from orchctl.render.json import render_json
@@ -32,7 +34,7 @@ from orchctl.render.text import render_text
     show_default=True,
     help="Output format (markdown: for PR comments and $GITHUB_STEP_SUMMARY).",
 )
-@click.option("--out", "out_file", type=click.Path(dir_okay=False), help="Save the plan to FILE.")
+@click.option("--out", "out_file", type=REPLACED_FILE, help="Save the plan to FILE.")
 @click.option(
     "--detailed-exitcode",
     is_flag=True,
@@ -72,15 +74,16 @@ def plan(
 
     Exit status: 0 (or, with --detailed-exitcode, 0 no changes / 2 changes), 1 error.
     """
-    project = load_valid_project(opts)
-    redact = redactor(project)
-    planned = plan_project(
-        project,
-        PlanRequest(prune=prune, force=force, allow_empty=allow_empty),
-        to_stack_options(ca_bundle, insecure, parallelism),
-        warn=warn,
-        announce=announcer(output == "text"),
-    )
+    with failure_document("plan", output, opts):
+        project = load_valid_project(opts)
+        redact = redactor(project)
+        planned = plan_project(
+            project,
+            PlanRequest(prune=prune, force=force, allow_empty=allow_empty),
+            to_stack_options(ca_bundle, insecure, parallelism),
+            warn=warn,
+            announce=announcer(output == "text"),
+        )
     result = planned.plan
     say_what_planning_left_out(planned)
 
@@ -103,9 +106,10 @@ def plan(
             hint="delete or adopt those triggers, or pass --force",
         )
     if out_file:
-        save_plan(
-            out_file, result, planned.desired, target=planned.target.describe(), redact=redact
-        )
+        with environment_errors("write the plan to", out_file):
+            save_plan(
+                out_file, result, planned.desired, target=planned.target.describe(), redact=redact
+            )
         click.echo(
             f"Saved the plan to {out_file} (resolved definitions, live ids, fingerprints; "
             "no secrets).",

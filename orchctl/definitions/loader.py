@@ -6,12 +6,13 @@ nothing stops at the first problem, so `orchctl validate` can report them all at
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from orchctl.definitions.discovery import discover
+from orchctl.definitions.discovery import discover, display_path
 from orchctl.definitions.model import Origin, Trigger, TriggerTest, Workflow
 from orchctl.definitions.params import Substitution, substitute
 from orchctl.definitions.project import Environment, ProjectConfig, load_project_config
@@ -20,6 +21,8 @@ from orchctl.diagnostics import Diagnostic, Severity
 from orchctl.validation import schemas
 from orchctl.validation.hints import did_you_mean
 from orchctl.validation.locate import at
+
+log = logging.getLogger("orchctl.definitions")
 
 KINDS = {"Workflow": "workflow", "Trigger": "trigger"}
 # Fields whose value is a boolean: an unquoted `yes` there is what the author meant.
@@ -37,6 +40,9 @@ class LoadedProject:
     # Some document could not be read as a definition (bad YAML, no kind, ...): what it
     # defines is unknown, so references to it cannot be judged.
     incomplete: bool = False
+    # orchctl.yaml itself has errors: they are the only diagnostics, as everything read
+    # through it (environments, parameters, excludes) would be judged on a wrong basis.
+    config_invalid: bool = False
 
 
 def load_project(
@@ -45,6 +51,13 @@ def load_project(
     """Read everything under `directory` for environment `env_name` (default: the project's)."""
     environ = os.environ if environ is None else environ
     config, diagnostics = load_project_config(directory)
+    if any(d.severity == "error" for d in diagnostics):
+        # orchctl.yaml's own errors come first and alone: an environment it fails to define
+        # or a parameter it fails to declare would only echo them.
+        placeholder = Environment(env_name or config.default_environment, declared=False)
+        return LoadedProject(
+            config, placeholder, diagnostics=list(diagnostics), incomplete=True, config_invalid=True
+        )
     environment = config.environment(env_name)
     project = LoadedProject(config, environment, diagnostics=list(diagnostics))
     found, problems = discover(directory, config.exclude)
@@ -55,6 +68,16 @@ def load_project(
     for item in found:
         project.files.append(item.display)
         _load_file(project, item.path, item.display, environ)
+    log.info(
+        "read %d definition file%s under %s (environment %s%s): %d workflows, %d triggers",
+        len(project.files),
+        "" if len(project.files) == 1 else "s",
+        display_path(directory),
+        environment.name,
+        "" if environment.declared else ", not in orchctl.yaml: the embedded sandbox",
+        len(project.workflows),
+        len(project.triggers),
+    )
     return project
 
 
@@ -195,8 +218,8 @@ def _trigger(data: dict[str, Any], origin: Origin, valid: bool) -> Trigger:
     swap = data.get("swap", "delete-first")
     return Trigger(
         name=data["name"],
-        workflow=str(data.get("workflow", "")),
-        event=str(data.get("event", "")),
+        workflow=_str_or_none(data.get("workflow")) or "",
+        event=_str_or_none(data.get("event")) or "",
         origin=origin,
         filter=_str_or_none(data.get("filter")),
         vars=variables,

@@ -12,7 +12,10 @@ from orchctl import __version__
 from orchctl.drift.report import CATEGORIES, DriftItem, DriftReport
 from orchctl.plan.model import ReasonCode
 from orchctl.render.describe import reason_text
+from orchctl.render.diff import field_diffs
 from orchctl.render.findings import message
+from orchctl.render.json import field_json
+from orchctl.render.text import field_lines
 
 FORMAT_VERSION = "1"
 _COLORS = {"missing": "green", "changed": "yellow", "duplicated": "red", "dangling": "red"}
@@ -46,6 +49,10 @@ def render_drift_text(
 ) -> str:
     where = f", namespace {report.namespace}" if report.namespace else ""
     lines = [f"orchctl drift — environment {report.environment}{where}", ""]
+
+    def paint(text: str, fg: str | None = None, *, bold: bool = False) -> str:
+        return click.style(text, fg=fg, bold=bold or None) if color and text else text
+
     width = max((len(f"{i.kind} {i.name}") for i in report.items), default=0)
     for item in report.items:
         label = f"{item.category:<10}"
@@ -54,6 +61,8 @@ def render_drift_text(
         ids = f" [{', '.join(item.ids)}]" if item.ids else ""
         target = f"{item.kind} {item.name}".ljust(width)
         lines.append(f"  {label} {target}  {redact(detail(item))}{ids}")
+        for field in field_diffs(item.diff, redact):  # before -> after, as in the plan
+            lines.extend(field_lines(field, paint))
     if report.items:
         lines.append("")
     lines.append(_summary(report))
@@ -77,6 +86,7 @@ def drift_to_json(
                 "name": i.name,
                 "ids": list(i.ids),
                 "detail": redact(detail(i)),
+                "diff": [field_json(fc, redact) for fc in i.diff],
             }
             for i in report.items
         ],

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from orchctl.plan.model import Action, Change, Finding, Plan, Reason, ReasonCode
+from orchctl.plan.model import Action, Change, FieldChange, Finding, Plan, Reason, ReasonCode
 
 Category = Literal["missing", "changed", "duplicated", "dangling", "orphaned", "unmanaged"]
 CATEGORIES: tuple[Category, ...] = (
@@ -30,6 +30,7 @@ class DriftItem:
     reasons: tuple[Reason, ...] = ()  # from the plan's change
     finding: Finding | None = None  # from the plan's finding
     copies: int | None = None  # duplicated: that many live copies of one definition
+    diff: tuple[FieldChange, ...] = ()  # changed: live (before) -> repository (after)
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,11 @@ def drift_from_plan(plan: Plan, *, show_unmanaged: bool = False) -> DriftReport:
                 continue  # not drift of its own: its workflow's item says what changed
             category: Category = "dangling" if change.has_reason(ReasonCode.DANGLING) else "changed"
             reasons = tuple(r for r in change.reasons if r.code is not ReasonCode.LIVE_COPIES)
-            items.append(DriftItem(category, change.kind, change.name, change.live_ids, reasons))
+            items.append(
+                DriftItem(
+                    category, change.kind, change.name, change.live_ids, reasons, diff=change.diff
+                )
+            )
             if len(change.live_ids) > 1:
                 items.append(
                     DriftItem(

@@ -27,3 +27,9 @@ class Namer:
         if stack_name.startswith(prefix) and len(stack_name) > len(prefix):
             return stack_name[len(prefix) :]
         return None
+
+    def foreign(self, stack_name: str) -> bool:
+        """A name in a namespace other than this project's (`other-team/report`): never this
+        project's object, never its drift."""
+        space, sep, rest = stack_name.partition(SEPARATOR)
+        return bool(sep and space and rest) and space != self.namespace

@@ -33,7 +33,7 @@ from orchctl.plan.compare import (
     trigger_body,
     workflow_body,
 )
-from orchctl.plan.identity import Namer
+from orchctl.plan.identity import SEPARATOR, Namer
 from orchctl.plan.model import (
     ONCE_PER_OBJECT_EVENTS,
     Action,
@@ -87,6 +87,7 @@ def make_plan(desired: Desired, live: LiveState, options: PlanOptions) -> Plan:
     live_workflows = {w.id: w for w in live.workflows}
     referenced = Counter(t.workflow_id for t in live.triggers)
     wf_groups, wf_outside = _group(live.workflows, namer, {w.name for w in desired.workflows})
+    managed_workflows = {name: {w.id for w in group} for name, group in wf_groups.items()}
     tr_groups, tr_outside = _group(live.triggers, namer, {t.name for t in desired.triggers})
     changes: list[Change] = []
     findings: list[Finding] = []
@@ -117,9 +118,18 @@ def make_plan(desired: Desired, live: LiveState, options: PlanOptions) -> Plan:
                 if extra is keep:
                     continue
                 outcome.doomed.add(extra.id)
-                stale = None if extra in matching else workflow_body(extra.config.stages)
+                body = workflow_body(extra.config.stages)
                 changes.append(
-                    _duplicate("Workflow", wanted.name, stack_name, extra.id, keep.id, stale, after)
+                    _duplicate(
+                        "Workflow",
+                        wanted.name,
+                        stack_name,
+                        extra.id,
+                        keep.id,
+                        body,
+                        stale=extra not in matching,
+                        wanted=after,
+                    )
                 )
             continue
         if candidates:
@@ -218,7 +228,7 @@ def make_plan(desired: Desired, live: LiveState, options: PlanOptions) -> Plan:
     doomed_workflows = {i for o in outcomes.values() for i in o.doomed}
     for obj in sorted(wf_outside, key=lambda w: (w.name, w.id)):
         findings.append(Finding("Workflow", obj.name, obj.id, "unmanaged"))
-    lookalikes = _lookalikes(desired, tr_outside, namer)
+    lookalikes = _lookalikes(desired, tr_outside, namer, live_workflows, managed_workflows)
     findings.extend(lookalikes.values())
     unmanaged_triggers = {t.id for t in tr_outside if t.id not in lookalikes}
     for trigger in sorted(
@@ -239,7 +249,8 @@ def make_plan(desired: Desired, live: LiveState, options: PlanOptions) -> Plan:
                     workflow_name=target.name if target is not None else None,
                 )
             )
-        elif trigger.workflow_id not in live_workflows:
+        elif trigger.workflow_id not in live_workflows and not namer.foreign(trigger.name):
+            # (a trigger of another namespace is that project's business: unmanaged)
             findings.append(
                 Finding(
                     "Trigger", trigger.name, trigger.id, "dangling", workflow_id=trigger.workflow_id
@@ -295,9 +306,17 @@ def _plan_trigger(
         ]
         for extra in candidates:
             if extra is not keep:
-                stale = None if extra in matching else _body(extra)
                 out.append(
-                    _duplicate("Trigger", wanted.name, stack_name, extra.id, keep.id, stale, after)
+                    _duplicate(
+                        "Trigger",
+                        wanted.name,
+                        stack_name,
+                        extra.id,
+                        keep.id,
+                        _body(extra),
+                        stale=extra not in matching,
+                        wanted=after,
+                    )
                 )
         return out
     if not candidates:
@@ -371,20 +390,47 @@ def _group(
     return groups, outside
 
 
-def _lookalikes(desired: Desired, outside: list[LiveTrigger], namer: Namer) -> dict[str, Finding]:
-    """Live triggers orchctl does not manage that look like one of the repository's: same
-    name (outside the namespace) or same event, filter and vars. Once the repository's
-    trigger exists, both fire: every matching event starts a workflow twice."""
+def _lookalikes(
+    desired: Desired,
+    outside: list[LiveTrigger],
+    namer: Namer,
+    live_workflows: dict[str, LiveWorkflow],
+    managed_workflows: dict[str, set[str]],
+) -> dict[str, Finding]:
+    """Live triggers orchctl does not manage that would make one event start this project's
+    workflows twice once the repository's trigger exists:
+    - an un-namespaced trigger named like one of the repository's (the same definition,
+      from before `namespace:` was set);
+    - any trigger with the same event, filter and vars whose workflow is this project's
+      workflow (a live copy of it, or the same stages).
+    A trigger of another namespace with its own workflow is that project's, not a lookalike.
+    """
     by_name = {t.name: t for t in desired.triggers}
-    by_body: dict[str, DesiredTrigger] = {}
+    stages = {w.name: workflow_body(w.stages) for w in desired.workflows}
+    by_body: dict[str, list[DesiredTrigger]] = defaultdict(list)
     for wanted in desired.triggers:
         body = trigger_body(wanted.event, wanted.filter, wanted.vars, wanted.version)
-        by_body.setdefault(encode(body), wanted)
+        by_body[encode(body)].append(wanted)
+
+    def starts_our_workflow(trigger: LiveTrigger, wanted: DesiredTrigger) -> bool:
+        if trigger.workflow_id in managed_workflows.get(wanted.workflow, ()):
+            return True
+        target = live_workflows.get(trigger.workflow_id)
+        ours = stages.get(wanted.workflow)
+        return (
+            target is not None
+            and ours is not None
+            and same(workflow_body(target.config.stages), ours)
+        )
+
     found: dict[str, Finding] = {}
     for trigger in outside:
-        same_name = by_name.get(trigger.name.rsplit("/", 1)[-1])
+        un_namespaced = namer.namespace is not None and SEPARATOR not in trigger.name
+        same_name = by_name.get(trigger.name) if un_namespaced else None
         body = trigger_body(trigger.event, trigger.filter, trigger.vars, trigger.version)
-        same_body = by_body.get(encode(body))
+        same_body = next(
+            (w for w in by_body.get(encode(body), ()) if starts_our_workflow(trigger, w)), None
+        )
         match = same_name or same_body
         if match is None:
             continue
@@ -411,27 +457,31 @@ def _duplicate(
     stack_name: str,
     extra: str,
     keep: str,
-    stale: dict[str, Any] | None = None,
-    wanted: dict[str, Any] | None = None,
+    body: dict[str, Any],
+    *,
+    stale: bool,
+    wanted: dict[str, Any],
 ) -> Change:
-    """An extra live copy: identical to the kept one, or a stale version (then with its diff)."""
-    if stale is None or wanted is None:
+    """An extra live copy: identical to the kept one (`before` is its body, shown as what
+    goes), or a stale version (then with its diff against the repository)."""
+    if not stale:
         return Change(
             kind,
             name,
             Action.REMOVE_DUPLICATE,
             (Reason(ReasonCode.EXTRA_COPY, id=keep),),
             stack_name=stack_name,
+            before=body,
             live_ids=(extra,),
         )
-    diff = field_changes(stale, wanted)
+    diff = field_changes(body, wanted)
     return Change(
         kind,
         name,
         Action.REMOVE_DUPLICATE,
         (Reason(ReasonCode.STALE_COPY, id=keep),),
         stack_name=stack_name,
-        before=stale,
+        before=body,
         after=wanted,
         live_ids=(extra,),
         diff=diff,

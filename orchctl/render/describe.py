@@ -30,11 +30,9 @@ def summary_line(plan: Plan) -> str:
 
 
 def subject(change: Change) -> str:
-    """``Workflow payin-to-wallet``; a removed duplicate also names the live copy."""
-    text = f"{change.kind} {change.name}"
-    if change.action is Action.REMOVE_DUPLICATE and change.live_ids:
-        text += "  " + ", ".join(change.live_ids)
-    return text
+    """``Workflow payin-to-wallet`` (ids go in the description: a column of names stays
+    narrow)."""
+    return f"{change.kind} {change.name}"
 
 
 def reason_text(reason: Reason) -> str:
@@ -96,6 +94,9 @@ def description(change: Change, redact: Redactor) -> str:
         )
     if action is Action.REPLACE_DELETE_FIRST:
         return "replace, delete-first"
+    if action is Action.REMOVE_DUPLICATE and change.live_ids:
+        why = "; ".join(str(redact(reason_text(r))) for r in change.reasons)
+        return f"{action.word} {', '.join(change.live_ids)}" + (f": {why}" if why else "")
     if action in (Action.DELETE, Action.REMOVE_DUPLICATE) and change.reasons:
         return f"{action.word}: " + "; ".join(str(redact(reason_text(r))) for r in change.reasons)
     return action.word

@@ -61,13 +61,14 @@ def _change(change: Change, r: Redactor) -> dict[str, Any]:
         "risks": [_risk(risk) for risk in change.risks],
         "before": _data(r(change.before)),
         "after": _data(r(change.after)),
-        "diff": [_field(fc, r) for fc in change.diff],
+        "diff": [field_json(fc, r) for fc in change.diff],
         "live_ids": list(change.live_ids),
         "workflow": change.workflow,
     }
 
 
-def _field(fc: FieldChange, r: Redactor) -> dict[str, Any]:
+def field_json(fc: FieldChange, r: Redactor) -> dict[str, Any]:
+    """One field difference, as in the plan's (and drift's) JSON."""
     return {
         "path": str(r(fc.path)),
         "change": fc.change,

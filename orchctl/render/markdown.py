@@ -120,8 +120,6 @@ def _items(findings: list[Finding], r: Redactor) -> list[str]:
 
 def _section(change: Change, r: Redactor) -> str:
     title = f"<code>{escape(change.action.value)}</code> {change.kind} <b>{escape(change.name)}</b>"
-    if change.action is Action.REMOVE_DUPLICATE and change.live_ids:
-        title += " <code>" + escape(", ".join(change.live_ids)) + "</code>"
     title += " — " + escape(describe.description(change, r))
     lines = [f"<details><summary>{title}</summary>", ""]
     notes = [f"- reason: {escape(reason)}" for reason in describe.reasons(change, r)]
@@ -142,8 +140,8 @@ def _diff_lines(change: Change, r: Redactor) -> list[str]:
         fields = field_diffs(change.diff, r)
     elif change.action is Action.CREATE:
         fields = body_diffs(change.after, "added", r)
-    elif change.action is Action.DELETE:
-        fields = body_diffs(change.before, "removed", r)
+    elif change.action in (Action.DELETE, Action.REMOVE_DUPLICATE):
+        fields = body_diffs(change.before, "removed", r)  # what goes, never an empty section
     else:
         fields = []
     lines = [line for field in fields for line in _field(field)]

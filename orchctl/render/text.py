@@ -79,11 +79,13 @@ def _change(change: Change, head: str, column: int, r: Redactor, paint: _Paint) 
     lines = [colored + " " * max(column - len(head), 2) + words]
     lines.extend(f"{DETAIL}reason: {reason}" for reason in describe.reasons(change, r))
     lines.extend(DETAIL + paint(f"risk: {risk}", "yellow") for risk in describe.risks(change))
-    if change.action in (Action.CREATE, Action.DELETE):
+    if change.action in (Action.CREATE, Action.DELETE) or (
+        change.action is Action.REMOVE_DUPLICATE and not change.diff
+    ):
         lines.extend(_whole_body(change, r, paint))
         return lines
     for field in field_diffs(change.diff, r):
-        lines.extend(_field(field, paint))
+        lines.extend(field_lines(field, paint))
     return lines
 
 
@@ -119,7 +121,8 @@ def _whole_body(change: Change, r: Redactor, paint: _Paint) -> list[str]:
     return [DETAIL + paint(f"{sign} {line}".rstrip(), color) for line in text.splitlines()]
 
 
-def _field(field: FieldDiff, paint: _Paint) -> list[str]:
+def field_lines(field: FieldDiff, paint: Callable[..., str]) -> list[str]:
+    """One field difference as plan lines (`~ path: before -> after`), also used by drift."""
     sign = {"added": "+", "removed": "-", "changed": "~"}[field.change]
     color = _SIGN_COLORS[sign]
     if field.lines:

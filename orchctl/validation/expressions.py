@@ -15,7 +15,7 @@ from orchctl.diagnostics import Diagnostic, format_path
 from orchctl.expr import ExprCompileError, ast, compile_expr
 from orchctl.expr.errors import locate
 from orchctl.expr.parser import BUILTIN_NAMES, parse
-from orchctl.validation.hints import did_you_mean
+from orchctl.validation.hints import did_you_mean, expression_hint
 
 
 def check_expressions(trigger: Trigger) -> Iterator[Diagnostic]:
@@ -36,6 +36,7 @@ def check_expressions(trigger: Trigger) -> Iterator[Diagnostic]:
                 severity="error",
                 code="expression",
                 message=f"expression does not compile: {exc.message}",
+                hint=expression_hint(exc.message),
                 kind="Trigger",
                 name=trigger.name,
                 path=format_path(path),

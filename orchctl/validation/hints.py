@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 
 
@@ -29,3 +30,22 @@ def closest(word: str, candidates: Iterable[str]) -> str | None:
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     best = closest(word, candidates)
     return f"did you mean `{best}`?" if best else None
+
+
+# expr-lang operators people write as functions, from other languages.
+_WORD_OPERATORS = ("contains", "startsWith", "endsWith", "matches", "in")
+_UNEXPECTED_OPERATOR = re.compile(r'unexpected token Operator\("(?P<op>[^"]+)"\)')
+
+
+def expression_hint(message: str) -> str | None:
+    """A hint for the usual slips in an expr-lang compile error, from its message alone:
+    `=` for `==`, and `contains(a, b)` for `a contains b`."""
+    found = _UNEXPECTED_OPERATOR.search(message)
+    if found is None:
+        return None
+    op = found["op"]
+    if op == "=":
+        return "`=` is not a comparison in expr: write `==`"
+    if op in _WORD_OPERATORS:
+        return f"`{op}` is an operator, not a function: write `a {op} b`, not `{op}(a, b)`"
+    return None

@@ -159,14 +159,21 @@ def _translate(error: ValidationError) -> Iterator[SchemaIssue]:
                 "the server rejects this workflow when it is created",
             )
             return
+        if instance is None:  # `workflow:` with nothing after it
+            yield SchemaIssue(
+                path,
+                f"is empty: expected {expected}",
+                "write {} for an empty mapping" if error.validator_value == "object" else None,
+            )
+            return
         hint = None
         if isinstance(instance, (int, float)) and not isinstance(instance, bool):
             if "string" in str(error.validator_value):
                 hint = f'quote it: "{instance}"'
         elif isinstance(instance, bool) and "string" in str(error.validator_value):
             hint = f'quote it: "{str(instance).lower()}"'
-        elif instance is None and error.validator_value == "object":
-            hint = "write {} for an empty mapping"
+        elif isinstance(instance, str) and error.validator_value == "array":
+            hint = f"write a list: [{instance}]"
         yield SchemaIssue(path, f"expected {expected}, got {_kind_of(instance)}", hint)
         return
     if "x-message" in schema and kind in ("anyOf", "oneOf", "pattern", "enum"):

@@ -37,9 +37,10 @@ def _schema() -> dict[str, Any]:
     return json.loads((root / "schemas" / "apply-events.schema.json").read_text())
 
 
-@pytest.fixture
-def sb() -> Iterator[Sandbox]:
-    with Sandbox(":memory:", seed=3, time_scale=0.001) as sandbox:
+@pytest.fixture(params=["current", "patched"])
+def sb(request: pytest.FixtureRequest) -> Iterator[Sandbox]:
+    """Today's service and the one its unmerged fix branches would make (issue 9)."""
+    with Sandbox(":memory:", seed=3, time_scale=0.001, profile=request.param) as sandbox:
         yield sandbox
 
 

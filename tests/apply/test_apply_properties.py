@@ -64,6 +64,7 @@ def scenarios(draw: Any) -> dict[str, Any]:
         )
     live_tr = [(f"{prefix}{n}", i, f) for n, i, f in live_tr]
     return {
+        "profile": draw(st.sampled_from(["current", "patched"])),
         "namespace": namespace,
         "prune": draw(st.booleans()) and namespace is not None,
         "workflows": workflows,
@@ -76,7 +77,10 @@ def scenarios(draw: Any) -> dict[str, Any]:
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios())
 def test_apply_then_plan_is_empty(scenario: dict[str, Any]) -> None:
-    with Sandbox(":memory:", seed=5, time_scale=0.001) as sb, tempfile.TemporaryDirectory() as tmp:
+    with (
+        Sandbox(":memory:", seed=5, time_scale=0.001, profile=scenario["profile"]) as sb,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
         with sandbox_client(sb, "before") as client:
             ids = [
                 client.create_workflow(WorkflowConfig(tuple(stages), name)).id

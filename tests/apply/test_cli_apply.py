@@ -18,10 +18,24 @@ REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
 
 
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+LOCAL_ENTRY = (
+    "  local:                                  # no url: the embedded sandbox (.orchctl/)\n"
+)
+
+
+@pytest.fixture(params=["current", "patched"])
+def project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Path:
+    """The examples, on the embedded sandbox of either profile (issue 9)."""
     root = tmp_path / "repo"
     shutil.copytree(EXAMPLES, root, ignore=shutil.ignore_patterns(".orchctl"))
+    config = root / "orchctl.yaml"
+    text = config.read_text()
+    assert LOCAL_ENTRY in text
+    config.write_text(
+        text.replace(LOCAL_ENTRY, f"{LOCAL_ENTRY}    sandbox: {{profile: {request.param}}}\n")
+    )
     monkeypatch.chdir(tmp_path)
     return root
 
@@ -30,6 +44,10 @@ def orchctl(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, s
     code = run(list(args))
     out, err = capsys.readouterr()
     return code, out, err
+
+
+def request_profile(root: Path) -> str:
+    return "patched" if "profile: patched" in (root / "orchctl.yaml").read_text() else "current"
 
 
 def test_apply_then_plan_has_no_changes(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -105,7 +123,7 @@ def test_a_saved_plan_applies_once_with_the_real_secret(
     assert "secret-psp-account" not in out + err
     assert "secret-psp-account" not in (project / ".orchctl" / "last-apply.json").read_text()
     with (
-        Sandbox.local(str(project)) as sb,
+        Sandbox.local(str(project), profile=request_profile(project)) as sb,
         OrchestrationClient(transport=sb.transport()) as client,
     ):
         stages = json.dumps([w.config.stages for w in client.list_workflows()])

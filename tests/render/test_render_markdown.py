@@ -123,7 +123,11 @@ def test_every_action(pruning_plan: Plan) -> None:
 
         </details>
 
-        <details><summary><code>x</code> Workflow <b>refunds</b> <code>wf-refunds-2</code> — remove duplicate: extra live copy (keeping wf-refunds)</summary>
+        <details><summary><code>x</code> Workflow <b>refunds</b> — remove duplicate wf-refunds-2: extra live copy (keeping wf-refunds)</summary>
+
+        ```diff
+        - stages[0]: {delay: {duration: "1h"}}
+        ```
 
         </details>
 

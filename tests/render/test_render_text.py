@@ -44,7 +44,10 @@ def test_every_action_and_finding(pruning_plan: Plan) -> None:
                 reason: stages[0].send.amount.asset changed, stages[2] added
                 ~ stages[0].send.amount.asset: "USD/2" -> "EUR/2"
                 + stages[2]: {noop: {}}
-          x Workflow refunds  wf-refunds-2          (remove duplicate: extra live copy (keeping wf-refunds))
+          x Workflow refunds                        (remove duplicate wf-refunds-2: extra live copy (keeping wf-refunds))
+                - stages:
+                - - delay:
+                -     duration: 1h
           -/+ Trigger credit-wallet-on-payin        (replace, delete-first)
                 reason: workflow payin-to-wallet replaced
                 risk: events between the delete and the create are NOT caught (a gap of two back-to-back calls); `swap: create-first` overlaps instead, for idempotent workflows
@@ -137,7 +140,9 @@ def test_removed_duplicate_names_the_copy_and_the_kept_one() -> None:
         """
         orchctl plan — environment local
 
-          x Workflow a  w2  (remove duplicate: extra live copy (keeping w1))
+          x Workflow a  (remove duplicate w2: extra live copy (keeping w1))
+                - stages:
+                - - noop: {}
 
         Plan: 0 to create, 0 to replace, 1 to delete.
         """
