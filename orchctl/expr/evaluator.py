@@ -316,7 +316,7 @@ class Compiler:
             def match_const(c: Ctx) -> bool:
                 v = left(c)
                 if v.__class__ is str:
-                    return pattern.search(v) is not None
+                    return pattern.search(v)
                 if v is None:
                     return False
                 raise RtError(assert_type(v, "string").msg, loc)
@@ -333,7 +333,7 @@ class Compiler:
             if p.__class__ is not str:
                 raise RtError(assert_type(p, "string").msg, loc)
             try:
-                return compile_regex(p).search(v) is not None
+                return compile_regex(p).search(v)
             except RegexError as exc:
                 raise RtError(str(exc), loc) from None
 

@@ -1,34 +1,44 @@
-"""Go RE2 regular expressions (``matches``) on Python's ``re``.
+"""Go regular expressions (``matches``) on RE2, the engine Go's ``regexp`` is a port of.
 
-The pattern is translated (``\\z``, ``$`` semantics, ``\\Q..\\E``, ``\\x{..}``, POSIX classes,
-``(?<name>``) and RE2-rejected constructs (backreferences, lookaround, possessive or atomic groups,
-repeat counts over 1000) are refused with Go's error text. Matching uses ``re.ASCII`` because
-RE2's ``\\w \\d \\s \\b`` are ASCII-only.
+Matching runs in time linear in the text (no backtracking), so no pattern can outlast the
+evaluation deadline. Go and C++ RE2 share their syntax; where they part, this module answers as
+Go does: ``\\C`` (any byte) is an invalid escape in Go, and compile errors carry Go's
+``regexp/syntax`` texts (``error parsing regexp: missing closing ): `(a```) instead of C++'s.
 """
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
-_POSIX = {
-    "alnum": "0-9A-Za-z",
-    "alpha": "A-Za-z",
-    "ascii": "\\x00-\\x7F",
-    "blank": "\\t ",
-    "cntrl": "\\x00-\\x1F\\x7F",
-    "digit": "0-9",
-    "graph": "!-~",
-    "lower": "a-z",
-    "print": " -~",
-    "punct": "!-/:-@\\[-`{-~",
-    "space": "\\t\\n\\v\\f\\r ",
-    "upper": "A-Z",
-    "word": "0-9A-Za-z_",
-    "xdigit": "0-9A-Fa-f",
+import re2
+
+# C++ RE2's error code texts (re2/regexp.cc CodeText) -> Go's regexp/syntax ErrorCode texts.
+_GO_CODES = {
+    "unexpected error": "regexp/syntax: internal error",
+    "invalid escape sequence": "invalid escape sequence",
+    "invalid character class": "invalid character class",
+    "invalid character class range": "invalid character class range",
+    "missing ]": "missing closing ]",
+    "missing )": "missing closing )",
+    "unexpected )": "unexpected )",
+    "trailing \\": "trailing backslash at end of expression",
+    "no argument for repetition operator": "missing argument to repetition operator",
+    "invalid repetition size": "invalid repeat count",
+    "bad repetition operator": "invalid nested repetition operator",
+    "invalid perl operator": "invalid or unsupported Perl syntax",
+    "invalid UTF-8": "invalid UTF-8",
+    "invalid named capture group": "invalid named capture",
+    "pattern too large - compile failed": "expression too large",
+    "pattern too large - reverse compile failed": "expression too large",
 }
-_PERL_ESCAPES = set("dDsSwWbBAz")
-_REPEAT = re.compile(r"\{(\d+)(,(\d*))?\}")
+
+_OPTIONS = re2.Options()
+_OPTIONS.log_errors = False
+# Go's regexp has no memory cap on a compiled program; its parser refuses "expression too
+# large" itself. 64 MiB lets every pattern Go accepts compile.
+_OPTIONS.max_mem = 64 << 20
 
 
 class RegexError(ValueError):
@@ -39,199 +49,66 @@ def _err(code: str, expr: str) -> RegexError:
     return RegexError(f"error parsing regexp: {code}: `{expr}`")
 
 
-def translate(pattern: str) -> str:
-    out: list[str] = []
+@dataclass(frozen=True, slots=True)
+class Regex:
+    """A compiled pattern; :meth:`search` is Go's ``regexp.MatchString``."""
+
+    pattern: str
+    _compiled: Any
+
+    def search(self, text: str) -> bool:
+        return self._compiled.search(text) is not None
+
+
+def _go_precheck(pattern: str) -> None:
+    """Refuse what C++ RE2 accepts and Go does not (outside character classes)."""
     i = 0
     n = len(pattern)
-    multiline = False
-    depth = 0
+    in_class = False
     while i < n:
         ch = pattern[i]
-        if ch == "\\":
-            if i + 1 >= n:
-                raise RegexError(
-                    "error parsing regexp: trailing backslash at end of expression: ``"
-                )
-            nxt = pattern[i + 1]
-            if nxt == "Q":
-                end = pattern.find("\\E", i + 2)
-                literal = pattern[i + 2 :] if end < 0 else pattern[i + 2 : end]
-                out.append(re.escape(literal))
-                i = n if end < 0 else end + 2
-                continue
-            if nxt == "z":
-                out.append("\\Z")
-            elif (
-                nxt.isdigit()
-                and nxt in "01234567"
-                and (nxt == "0" or (i + 2 < n and pattern[i + 2] in "01234567"))
-            ):
-                j = i + 2
-                while j < n and j < i + 4 and pattern[j] in "01234567":
-                    j += 1
-                out.append(f"\\U{int(pattern[i + 1 : j], 8):08x}")
-                i = j
-                continue
-            elif nxt == "Z" or nxt.isdigit():
-                raise _err("invalid escape sequence", "\\" + nxt)
-            elif nxt == "x" and i + 2 < n and pattern[i + 2] == "{":
-                end = pattern.find("}", i + 3)
-                if end < 0:
-                    raise _err("invalid escape sequence", pattern[i:])
-                code = int(pattern[i + 3 : end] or "0", 16)
-                out.append(f"\\U{code:08x}")
-                i = end + 1
-                continue
-            elif nxt in "pP":
-                raise RegexError(
-                    f"error parsing regexp: unicode classes (\\{nxt}) are not supported by "
-                    "orchctl's evaluator"
-                )
-            elif nxt.isalnum() and nxt not in _PERL_ESCAPES and nxt not in "afnrtvx":
-                raise _err("invalid escape sequence", "\\" + nxt)
-            else:
-                out.append(ch + nxt)
-            i += 2
-            continue
-        if ch == "[":
-            j, text = _translate_class(pattern, i)
-            out.append(text)
-            i = j
-            continue
-        if ch == "(":
-            if pattern.startswith("(?", i):
-                if pattern.startswith("(?P<", i) or pattern.startswith("(?P=", i):
-                    if pattern.startswith("(?P=", i):
-                        raise _err("invalid named capture", pattern[i : i + 4])
-                    out.append("(?P<")
-                    i += 4
-                    depth += 1
-                    continue
-                if pattern.startswith("(?<", i) and not pattern.startswith(("(?<=", "(?<!"), i):
-                    out.append("(?P<")
-                    i += 3
-                    depth += 1
-                    continue
-                end = pattern.find(")", i)
-                flags_text = pattern[i + 2 : end] if end > 0 else ""
-                group_flags = flags_text.split(":", 1)[0]
-                if end < 0 or not re.fullmatch(r"-?[imsU]*(-[imsU]*)?", group_flags):
-                    raise _err("invalid or unsupported Perl syntax", pattern[i : i + 3])
-                if "U" in group_flags:
-                    raise RegexError(
-                        "error parsing regexp: the (?U) flag is not supported by orchctl's "
-                        "evaluator"
-                    )
-                if ":" in flags_text:
-                    out.append("(?" + group_flags + ":")
-                    i += 3 + len(group_flags)
-                    depth += 1
-                    continue
-                if "m" in group_flags.split("-")[0]:
-                    multiline = True
-                out.append("(?" + group_flags + ")")
-                i = end + 1
-                continue
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth < 0:
-                raise _err("unexpected )", pattern)
-        elif ch == "$" and not multiline:
-            out.append("\\Z")
-            i += 1
-            continue
-        elif ch == "{":
-            match = _REPEAT.match(pattern, i)
-            if match:
-                low = int(match.group(1))
-                high = match.group(3)
-                if low > 1000 or (high and int(high) > 1000):
-                    raise _err("invalid repeat count", match.group(0))
-                if high and int(high) < low:
-                    raise _err("invalid repeat count", match.group(0))
-                out.append(match.group(0))
-                i = match.end()
-                if i < n and pattern[i] == "+":
-                    raise _err("invalid nested repetition operator", match.group(0) + "+")
-                continue
-        elif ch in "*+?" and i + 1 < n and pattern[i + 1] == "+":
-            raise _err("invalid nested repetition operator", ch + "+")
-        out.append(ch)
-        i += 1
-    if depth > 0:
-        raise _err("missing closing )", pattern)
-    return _hoist_global_flags("".join(out))
-
-
-def _hoist_global_flags(text: str) -> str:
-    # Python wants global inline flags at the start; RE2 applies them from where they stand.
-    match = re.match(r"^((?:\(\?[imsx]+\))+)", text)
-    if match:
-        return text
-    inline = re.search(r"\(\?([imsx]+)\)", text)
-    if inline is None:
-        return text
-    flags = inline.group(1)
-    return f"(?{flags}:" + text[: inline.start()] + text[inline.end() :] + ")"
-
-
-def _translate_class(pattern: str, start: int) -> tuple[int, str]:
-    i = start + 1
-    out = ["["]
-    n = len(pattern)
-    if i < n and pattern[i] == "^":
-        out.append("^")
-        i += 1
-    first = True
-    while i < n:
-        ch = pattern[i]
-        if ch == "]" and not first:
-            out.append("]")
-            return i + 1, "".join(out)
-        first = False
-        if pattern.startswith("[:", i):
-            end = pattern.find(":]", i + 2)
-            if end > 0:
-                name = pattern[i + 2 : end]
-                negated = name.startswith("^")
-                key = name[1:] if negated else name
-                if key not in _POSIX:
-                    raise _err("invalid character class range", pattern[i : end + 2])
-                if negated:
-                    raise RegexError(
-                        "error parsing regexp: negated POSIX classes are not supported by "
-                        "orchctl's evaluator"
-                    )
-                out.append(_POSIX[key])
-                i = end + 2
-                continue
         if ch == "\\" and i + 1 < n:
             nxt = pattern[i + 1]
-            if nxt in "pP":
-                raise RegexError(
-                    f"error parsing regexp: unicode classes (\\{nxt}) are not supported by "
-                    "orchctl's evaluator"
-                )
-            out.append(pattern[i : i + 2])
+            if nxt == "Q" and not in_class:
+                end = pattern.find("\\E", i + 2)
+                if end < 0:
+                    return
+                i = end + 2
+                continue
+            if nxt == "C":
+                raise _err("invalid escape sequence", "\\C")
             i += 2
             continue
-        if ch == "[":
-            out.append("\\[")
+        if ch == "[" and not in_class:
+            in_class = True
             i += 1
+            if i < n and pattern[i] == "^":
+                i += 1
+            if i < n and pattern[i] == "]":
+                i += 1
             continue
-        out.append(ch)
+        if ch == "[" and in_class and pattern.startswith("[:", i):
+            end = pattern.find(":]", i + 2)
+            if end > 0:
+                i = end + 2
+                continue
+        if ch == "]" and in_class:
+            in_class = False
         i += 1
-    raise _err("missing closing ]", pattern[start:])
 
 
 @lru_cache(maxsize=512)
-def compile_regex(pattern: str) -> re.Pattern[str]:
+def compile_regex(pattern: str) -> Regex:
     """Compile a Go regexp; raises :class:`RegexError` with Go's message."""
-    translated = translate(pattern)
     try:
-        return re.compile(translated, re.ASCII)
-    except re.error as exc:
-        raise RegexError(f"error parsing regexp: {exc.msg}: `{pattern}`") from None
-    except (RecursionError, OverflowError):
-        raise RegexError(f"error parsing regexp: expression too large: `{pattern}`") from None
+        compiled = re2.compile(pattern, _OPTIONS)
+    except re2.error as exc:
+        text = exc.args[0] if exc.args else ""
+        if isinstance(text, bytes):
+            text = text.decode("utf-8", "replace")
+        code, _, arg = str(text).partition(": ")
+        if code == "trailing \\":
+            raise _err(_GO_CODES[code], "") from None
+        raise _err(_GO_CODES.get(code, code), arg) from None
+    _go_precheck(pattern)
+    return Regex(pattern, compiled)
