@@ -16,7 +16,8 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from orchctl.expr.errors import RtError
-from orchctl.expr.gofmt import go_quote, go_sprint, to_json
+from orchctl.expr.gofmt import go_sprint, to_json
+from orchctl.expr.goquote import go_quote
 from orchctl.expr.gotime import (
     DEFAULT_LAYOUTS,
     UTC,

@@ -25,6 +25,8 @@ class T:
         k = self.kind
         if k == "unknown":
             return "interface {}"
+        if k == "nil":
+            return "unknown"  # expr v1.17's Nature of nil has no reflect.Type
         if k == "float":
             return "float64"
         if k == "array":
@@ -42,6 +44,11 @@ class T:
         if k == "func":
             return "func"
         return k
+
+
+def _s(t: T) -> str:
+    """A type as builtins' Validate prints it (``%s`` of a reflect.Type; nil's is a nil Type)."""
+    return "%!s(<nil>)" if t.kind == "nil" else str(t)
 
 
 UNKNOWN = T("unknown")
@@ -617,22 +624,22 @@ class Checker:
             arity(1)
             if types[0].kind in ("array", "map", "anymap", "string", "unknown"):
                 return INT
-            raise self.error(f"invalid argument for len (type {types[0]})", node)
+            raise self.error(f"invalid argument for len (type {_s(types[0])})", node)
         if name == "abs":
             arity(1)
             if types[0].kind in ("int", "float", "unknown"):
                 return types[0]
-            raise self.error(f"invalid argument for abs (type {types[0]})", node)
+            raise self.error(f"invalid argument for abs (type {_s(types[0])})", node)
         if name in ("ceil", "floor", "round"):
             arity(1)
             if types[0].kind in ("int", "float", "unknown"):
                 return FLOAT
-            raise self.error(f"invalid argument for {name} (type {types[0]})", node)
+            raise self.error(f"invalid argument for {name} (type {_s(types[0])})", node)
         if name in ("int", "float"):
             arity(1)
             if types[0].kind in ("int", "float", "string", "unknown"):
                 return INT if name == "int" else FLOAT
-            raise self.error(f"invalid argument for {name} (type {types[0]})", node)
+            raise self.error(f"invalid argument for {name} (type {_s(types[0])})", node)
         if name in ("max", "min", "mean", "median"):
             if n == 0:
                 raise self.error(f"not enough arguments to call {name}", node)
@@ -640,7 +647,7 @@ class Checker:
                 if t.kind in ("unknown", "array"):
                     return FLOAT if name in ("mean", "median") else UNKNOWN
                 if not is_number(t):
-                    raise self.error(f"invalid argument for {name} (type {t})", node)
+                    raise self.error(f"invalid argument for {name} (type {_s(t)})", node)
             return FLOAT if name in ("mean", "median") else types[0]
         if name == "now":
             if n == 0 or (n == 1 and types[0].kind == "location"):
@@ -663,13 +670,13 @@ class Checker:
                 return UNKNOWN
             if types[0].kind == "array":
                 return elem_of(types[0])
-            raise self.error(f"cannot get {name} element from {types[0]}", node)
+            raise self.error(f"cannot get {name} element from {_s(types[0])}", node)
         if name == "take":
             arity(2)
             if types[0].kind not in ("unknown", "array"):
-                raise self.error(f"cannot take from {types[0]}", node)
+                raise self.error(f"cannot take from {_s(types[0])}", node)
             if types[1].kind not in ("unknown", "int"):
-                raise self.error(f"cannot take {types[1]} elements", node)
+                raise self.error(f"cannot take {_s(types[1])} elements", node)
             return types[0]
         if name in ("keys", "values", "toPairs"):
             arity(1)
@@ -681,23 +688,23 @@ class Checker:
                 "toPairs": "cannot transform",
             }[name]
             suffix = " to pairs" if name == "toPairs" else ""
-            raise self.error(f"{message} {types[0]}{suffix}", node)
+            raise self.error(f"{message} {_s(types[0])}{suffix}", node)
         if name == "fromPairs":
             arity(1)
             if types[0].kind in ("unknown", "array"):
                 return MAP
-            raise self.error(f"cannot transform {types[0]} from pairs", node)
+            raise self.error(f"cannot transform {_s(types[0])} from pairs", node)
         if name in ("reverse", "uniq", "flatten"):
             arity(1)
             if types[0].kind in ("unknown", "array"):
                 return ARRAY
-            raise self.error(f"cannot {name} {types[0]}", node)
+            raise self.error(f"cannot {name} {_s(types[0])}", node)
         if name == "concat":
             if n == 0:
                 raise self.error("invalid number of arguments (expected at least 1, got 0)", node)
             for t in types:
                 if t.kind not in ("unknown", "array"):
-                    raise self.error(f"cannot concat {t}", node)
+                    raise self.error(f"cannot concat {_s(t)}", node)
             return ARRAY
         return UNKNOWN
 

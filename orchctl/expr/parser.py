@@ -8,7 +8,7 @@ import re
 
 from orchctl.expr import ast
 from orchctl.expr.errors import ExprCompileError
-from orchctl.expr.gofmt import go_quote
+from orchctl.expr.goquote import go_quote
 from orchctl.expr.lexer import (
     BRACKET,
     EOF,
