@@ -8,6 +8,7 @@ Go does: ``\\C`` (any byte) is an invalid escape in Go, and compile errors carry
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -60,8 +61,16 @@ class Regex:
         return self._compiled.search(text) is not None
 
 
-def _go_precheck(pattern: str) -> None:
-    """Refuse what C++ RE2 accepts and Go does not (outside character classes)."""
+_CAPTURE_NAME = re.compile(r"[0-9A-Za-z_]+")
+
+
+def _go_only_error(pattern: str) -> tuple[int, RegexError] | None:
+    """The first construct Go refuses and C++ RE2 takes (or words differently), and where.
+
+    ``\\C`` (any byte: C++ only) and named groups: Go reads ``(?<`` and ``(?P<`` as a capture
+    name up to the next ``>`` (so ``(?<=a)`` is an invalid name, not a lookbehind) and allows
+    only ASCII letters, digits and ``_`` in it.
+    """
     i = 0
     n = len(pattern)
     in_class = False
@@ -72,14 +81,24 @@ def _go_precheck(pattern: str) -> None:
             if nxt == "Q" and not in_class:
                 end = pattern.find("\\E", i + 2)
                 if end < 0:
-                    return
+                    return None
                 i = end + 2
                 continue
             if nxt == "C":
-                raise _err("invalid escape sequence", "\\C")
+                return i, _err("invalid escape sequence", "\\C")
             i += 2
             continue
-        if ch == "[" and not in_class:
+        if in_class:
+            if ch == "[" and pattern.startswith("[:", i):
+                end = pattern.find(":]", i + 2)
+                if end > 0:
+                    i = end + 2
+                    continue
+            if ch == "]":
+                in_class = False
+            i += 1
+            continue
+        if ch == "[":
             in_class = True
             i += 1
             if i < n and pattern[i] == "^":
@@ -87,28 +106,79 @@ def _go_precheck(pattern: str) -> None:
             if i < n and pattern[i] == "]":
                 i += 1
             continue
-        if ch == "[" and in_class and pattern.startswith("[:", i):
-            end = pattern.find(":]", i + 2)
-            if end > 0:
-                i = end + 2
+        if ch == "(" and pattern.startswith("(?", i):
+            rest = pattern[i:]
+            with_p = len(rest.encode()) > 4 and rest.startswith("(?P<")
+            with_name = len(rest.encode()) > 3 and rest.startswith("(?<")
+            if with_p or with_name:
+                end = rest.find(">")
+                if end < 0:
+                    return i, _err("invalid named capture", rest)
+                name = rest[4 if with_p else 3 : end]
+                if not _CAPTURE_NAME.fullmatch(name):
+                    return i, _err("invalid named capture", rest[: end + 1])
+                i += end + 1
                 continue
-        if ch == "]" and in_class:
-            in_class = False
         i += 1
+    return None
+
+
+_REPEAT_AT_END = re.compile(r"\{(\d+)(?:(,)(\d*))?\}\??$")
+
+
+def _go_error(text: str) -> RegexError:
+    """Go's error for C++ RE2's ``code: arg`` text."""
+    code, _, arg = text.partition(": ")
+    if code == "invalid UTF-8" and not arg:
+        # C++ reads past a final `\\x{` (a str pattern is valid UTF-8); Go stops at it.
+        return _err("invalid escape sequence", "\\x{")
+    if code == "trailing \\":
+        return _err(_GO_CODES[code], "")
+    match = _REPEAT_AT_END.search(arg)
+    if code in ("invalid repetition size", "bad repetition operator") and match:
+        # Go checks a {n,m}'s own bounds first (x*{1001} is a repeat count error, not a
+        # stacked repetition), and names it without a non-greedy `?`; a nesting whose product
+        # passes 1000 keeps the `?`, as C++ does.
+        low = int(match.group(1))
+        high = low if match.group(2) is None else int(match.group(3) or "-1")
+        if low > 1000 or high > 1000 or (high >= 0 and low > high):
+            return _err("invalid repeat count", match.group(0).removesuffix("?"))
+    return _err(_GO_CODES.get(code, code), arg)
+
+
+def _cpp_error(pattern: str) -> str | None:
+    try:
+        re2.compile(pattern, _OPTIONS)
+    except re2.error as exc:
+        text = exc.args[0] if exc.args else ""
+        if isinstance(text, bytes):
+            text = text.decode("utf-8", "replace")
+        return str(text)
+    return None
 
 
 @lru_cache(maxsize=512)
 def compile_regex(pattern: str) -> Regex:
     """Compile a Go regexp; raises :class:`RegexError` with Go's message."""
+    go_only = _go_only_error(pattern)
+    if go_only is not None:
+        at, error = go_only
+        # Go stops at the first error left to right: one before this one wins, except those
+        # only an unfinished prefix has (an unclosed group or class).
+        before = _cpp_error(pattern[:at])
+        if before is None or before.startswith(("missing ): ", "missing ]: ")):
+            raise error
+        if pattern[:at].endswith(before.partition(": ")[2]):
+            # The error runs into the cut (e.g. `(?\\C`): Go sees the text after it too.
+            before = _cpp_error(pattern) or before
+        if before.startswith("unexpected ): "):
+            raise _err("unexpected )", pattern)  # Go names the whole regexp
+        raise _go_error(before)
     try:
         compiled = re2.compile(pattern, _OPTIONS)
     except re2.error as exc:
         text = exc.args[0] if exc.args else ""
         if isinstance(text, bytes):
             text = text.decode("utf-8", "replace")
-        code, _, arg = str(text).partition(": ")
-        if code == "trailing \\":
-            raise _err(_GO_CODES[code], "") from None
-        raise _err(_GO_CODES.get(code, code), arg) from None
-    _go_precheck(pattern)
+        raise _go_error(str(text)) from None
     return Regex(pattern, compiled)
