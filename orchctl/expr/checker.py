@@ -20,11 +20,17 @@ FUNCTIONS = frozenset({"link"})
 class T:
     kind: str  # unknown nil int float bool string array map func time duration location
     elem: T | None = None
+    #: How expr prints the type when it differs from the kind's default: an "unknown" is
+    #: either expr's Nature{} (no type: "unknown") or a value typed interface{} (the element
+    #: of []interface {}, the value of map[string]interface {}).
+    shown: str = field(default="", compare=False)
 
     def __str__(self) -> str:
         k = self.kind
+        if self.shown:
+            return self.shown
         if k == "unknown":
-            return "interface {}"
+            return "unknown"
         if k == "nil":
             return "unknown"  # expr v1.17's Nature of nil has no reflect.Type
         if k == "float":
@@ -52,6 +58,7 @@ def _s(t: T) -> str:
 
 
 UNKNOWN = T("unknown")
+IFACE = T("unknown", shown="interface {}")
 NIL = T("nil")
 INT = T("int")
 FLOAT = T("float")
@@ -59,7 +66,8 @@ BOOL = T("bool")
 STRING = T("string")
 ARRAY = T("array")
 MAP = T("map")
-ANYMAP = T("anymap")
+ANYMAP = T("anymap", T("array"))  # groupBy: map[interface {}][]interface {}
+PAIRMAP = T("anymap", T("unknown", shown="interface {}"), shown="map[interface {}]interface {}")
 TIME = T("time")
 DURATION = T("duration")
 LOCATION = T("location")
@@ -70,9 +78,13 @@ def array_of(elem: T) -> T:
 
 
 def elem_of(t: T) -> T:
-    if t.kind == "array" and t.elem is not None:
-        return t.elem
+    if t.kind == "array":
+        return t.elem if t.elem is not None else IFACE
     return UNKNOWN
+
+
+# reflect.Kind of a type, as expr's array literal compares its elements' kinds.
+_REFLECT_KIND = {"unknown": "invalid", "nil": "invalid", "anymap": "map", "duration": "int64"}
 
 
 def _is(t: T, *kinds: str) -> bool:
@@ -203,7 +215,8 @@ def _assignable(t: T, param: T) -> bool:
     if is_any(param) or is_any(t):
         return True
     if t.kind == "array" and param.kind == "array":
-        return t.elem == param.elem
+        # expr takes any array where a builtin wants []interface {} ([]int for join's []any).
+        return param.elem is None or t.elem is None or t.elem == param.elem
     return t.kind == param.kind
 
 
@@ -362,16 +375,22 @@ class Checker:
         return self.visit(node.node)
 
     def visit_Member(self, node: ast.Member) -> T:
+        """expr v1.17's memberNode."""
         base = self.visit(node.node)
         prop = self.visit(node.prop)
         if isinstance(node.node, ast.Ident) and node.node.name == "$env":
             return UNKNOWN
-        if base.kind == "nil" and isinstance(node.prop, ast.Str):
-            raise self.error(f"type nil has no field {node.prop.value}", node)
-        if base.kind in ("map",):
-            if prop.kind not in ("string", "unknown", "nil"):
-                raise self.error(f"cannot use {prop} to get an element from {base}", node.prop)
+        if is_any(base):
             return UNKNOWN
+        named = isinstance(node.prop, ast.Str)
+        if base.kind == "nil" and named:
+            raise self.error(f"type nil has no field {node.prop.value}", node)  # type: ignore[attr-defined]
+        if base.kind in ("time", "duration", "location"):
+            return UNKNOWN  # methods and fields of Go's time types
+        if base.kind in ("map", "anymap"):
+            if base.kind == "map" and prop.kind not in ("string", "unknown"):
+                raise self.error(f"cannot use {prop} to get an element from {base}", node.prop)
+            return base.elem if base.kind == "anymap" and base.elem is not None else IFACE
         if base.kind == "array":
             if prop.kind not in ("int", "unknown"):
                 raise self.error(
@@ -379,7 +398,10 @@ class Checker:
                     node.prop,
                 )
             return elem_of(base)
-        return UNKNOWN
+        if named:
+            what = "method" if node.method else "field"
+            raise self.error(f"type {base} has no {what} {node.prop.value}", node)  # type: ignore[attr-defined]
+        raise self.error(f"type {base}[{prop}] is undefined", node)
 
     def visit_Slice(self, node: ast.Slice) -> T:
         t = self.visit(node.node)
@@ -450,8 +472,13 @@ class Checker:
         return t1 if t1 == t2 else UNKNOWN
 
     def visit_Array(self, node: ast.Array) -> T:
-        for item in node.nodes:
-            self.visit(item)
+        # expr v1.17: all elements of one reflect.Kind -> an array of the last one's type.
+        types = [self.visit(item) for item in node.nodes]
+        kinds = {_REFLECT_KIND.get(t.kind, t.kind) for t in types}
+        if len(kinds) <= 1 and types and types[-1].kind not in ("unknown", "nil"):
+            return T("array", types[-1])
+        if len(kinds) <= 1 and types and types[-1].kind == "nil":
+            return T("array", NIL)
         return ARRAY
 
     def visit_Map(self, node: ast.Map) -> T:
@@ -518,6 +545,12 @@ class Checker:
         for arg in node.args[2:]:
             self.visit(arg)
         out = closure.elem if closure is not None and closure.elem is not None else UNKNOWN
+        if closure is not None and out.kind == "nil":
+            # A closure whose body is nil has no result: not a predicate to expr.
+            inputs = "two" if name == "reduce" else "one"
+            raise self.error(
+                f"predicate should has {inputs} input and one output param", node.args[1]
+            )
         if (
             name in _BOOLEAN_PREDICATES
             and closure is not None
@@ -666,10 +699,8 @@ class Checker:
             return TIME
         if name in ("first", "last"):
             arity(1)
-            if types[0].kind == "unknown":
-                return UNKNOWN
-            if types[0].kind == "array":
-                return elem_of(types[0])
+            if types[0].kind in ("unknown", "array"):
+                return IFACE  # the builtin returns interface{} whatever the array holds
             raise self.error(f"cannot get {name} element from {_s(types[0])}", node)
         if name == "take":
             arity(2)
@@ -692,7 +723,7 @@ class Checker:
         if name == "fromPairs":
             arity(1)
             if types[0].kind in ("unknown", "array"):
-                return MAP
+                return PAIRMAP
             raise self.error(f"cannot transform {_s(types[0])} from pairs", node)
         if name in ("reverse", "uniq", "flatten"):
             arity(1)
