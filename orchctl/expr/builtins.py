@@ -30,12 +30,16 @@ from orchctl.expr.gotime import (
     parse_time,
 )
 from orchctl.expr.values import (
+    GO_LISTS,
     INT_MIN,
     MAX_ITEMS,
     MAX_STRING,
     GoAnyMap,
+    GoIntList,
     GoList,
     GoMap,
+    GoPairMap,
+    GoStrList,
     assert_type,
     compare,
     elems,
@@ -88,7 +92,7 @@ def fetch(base: Any, key: Any) -> Any:
                 )
         value = base.get(key)
         return float(value) if t is dict and type(value) is int else value
-    if t is list or t is GoList or t is tuple:
+    if t is list or t in GO_LISTS or t is tuple:
         index = to_int(key)
         size = len(base)
         if index < 0:
@@ -96,8 +100,8 @@ def fetch(base: Any, key: Any) -> Any:
         if index < 0 or index >= size:
             raise RtError(f"index out of range: {index} (array length is {size})")
         value = base[index]
-        return float(value) if t is not GoList and type(value) is int else value
-    if t is GoAnyMap:
+        return float(value) if t not in GO_LISTS and type(value) is int else value
+    if t is GoAnyMap or t is GoPairMap:
         try:
             return base.get(key)
         except TypeError:
@@ -155,7 +159,7 @@ def call_value(fn: Any, args: list[Any]) -> Any:
 def iterate(value: Any) -> list[Any]:
     """The elements a predicate builtin loops over."""
     t = type(value)
-    if t is GoList:
+    if t in GO_LISTS:
         return cast(list[Any], value)
     if t is list or t is tuple:
         return [float(x) if type(x) is int else x for x in value]
@@ -180,8 +184,8 @@ def in_op(needle: Any, coll: Any) -> bool:
                 "to type string"
             )
         return needle in coll
-    if t is list or t is GoList or t is tuple:
-        foreign = t is not GoList
+    if t is list or t in GO_LISTS or t is tuple:
+        foreign = t not in GO_LISTS
         for item in coll:
             if foreign and type(item) is int:
                 item = float(item)
@@ -190,7 +194,7 @@ def in_op(needle: Any, coll: Any) -> bool:
         return False
     if coll is None:
         return False
-    if t is GoAnyMap:
+    if t is GoAnyMap or t is GoPairMap:
         try:
             return needle in coll
         except TypeError:
@@ -203,10 +207,10 @@ def make_range(start: Any, end: Any) -> GoList:
     high = to_int(end)
     size = high - low + 1
     if size <= 0:
-        return GoList()
+        return GoIntList()
     if size > MAX_ITEMS:
         raise RtError("memory budget exceeded")
-    return GoList(range(low, high + 1))
+    return GoIntList(range(low, high + 1))
 
 
 def slice_op(base: Any, start: Any, end: Any) -> Any:
@@ -223,8 +227,8 @@ def slice_op(base: Any, start: Any, end: Any) -> Any:
         a = min(a, b)
         if isinstance(base, str):
             return base[a:b]
-        if type(base) is GoList:
-            return GoList(base[a:b])
+        if type(base) in GO_LISTS:
+            return type(base)(base[a:b])
         return GoList(norm(x) for x in base[a:b])
     if base is None and end is None:
         raise RtError("invalid argument for len (type <nil>)")
@@ -324,14 +328,14 @@ def _go_split(s: str, sep: str, n: int, after: bool) -> list[str]:
 def _split(args: list[Any]) -> GoList:
     _arity(args, 2, 3, name="split")
     n = to_int(args[2]) if len(args) == 3 else -1
-    return GoList(_go_split(_str(args[0]), _str(args[1]), n, after=False))
+    return GoStrList(_go_split(_str(args[0]), _str(args[1]), n, after=False))
 
 
 @builtin("splitAfter")
 def _split_after(args: list[Any]) -> GoList:
     _arity(args, 2, 3, name="splitAfter")
     n = to_int(args[2]) if len(args) == 3 else -1
-    return GoList(_go_split(_str(args[0]), _str(args[1]), n, after=True))
+    return GoStrList(_go_split(_str(args[0]), _str(args[1]), n, after=True))
 
 
 @builtin("replace")
@@ -746,7 +750,7 @@ def _from_pairs(args: list[Any]) -> GoMap:
     pairs = args[0]
     if not isinstance(pairs, list | tuple):
         raise RtError(f"cannot transform {go_sprint(pairs)} from pairs")
-    out = GoAnyMap()
+    out = GoPairMap()
     for pair in elems(pairs):
         if not isinstance(pair, list | tuple):
             raise RtError(f"invalid pair {go_sprint(pair)}")

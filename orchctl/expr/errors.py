@@ -62,8 +62,50 @@ class ExprCompileError(ExprError):
         self.column = column
 
 
+# Run errors that expr raises from a Go error value (a builtin's returned error, a runtime type
+# assertion, a reflect or map panic) wrap that error; Formance's evaluator unwraps it
+# (errors.Unwrap in flows internal/triggers/expression.go), so it reports the bare message.
+# Errors expr raises from a formatted string (index out of range, cannot fetch, int(x), ...)
+# have nothing to unwrap and keep their position. Told apart by their text, as the Go oracle
+# (tests/oracle) showed them.
+_WRAPPED_PREFIXES = (
+    "interface conversion: ",
+    "hash of unhashable type",
+    "runtime error: ",
+    "reflect: call of ",
+    "json: unsupported ",
+    "cannot concat ",
+    "cannot get keys from ",
+    "cannot get values from ",
+    "cannot uniq ",
+    "cannot transform ",
+    "cannot flatten ",
+    "cannot reverse ",
+    "error parsing regexp: ",
+    "memory budget exceeded",
+    "time: ",
+    "invalid date ",
+    "invalid operation: negative shift count",
+    "unknown time zone ",
+    "invalid argument for max ",
+    "invalid argument for min ",
+    "invalid argument for mean ",
+    "invalid argument for median ",
+    "invalid argument for join ",
+)
+
+
+def formance_unwraps(message: str) -> bool:
+    """Whether Formance reports this run error without expr's position and snippet."""
+    return message.startswith(_WRAPPED_PREFIXES)
+
+
 class ExprRuntimeError(ExprError):
-    """Evaluating the expression failed; ``str()`` is what expr's ``err.Error()`` gives."""
+    """Evaluating the expression failed; ``str()`` is what expr's ``err.Error()`` gives.
+
+    ``formance_message`` is what Formance's evaluator reports for the same failure: the bare
+    message when expr wrapped a Go error (Formance unwraps it), else ``str()``.
+    """
 
     def __init__(
         self,
@@ -79,6 +121,7 @@ class ExprRuntimeError(ExprError):
         self.message = message
         self.line = line
         self.column = column
+        self.formance_message = message if formance_unwraps(message) else formatted
 
 
 class RtError(Exception):

@@ -26,8 +26,11 @@ from orchctl.expr.errors import RtError
 from orchctl.expr.regex import RegexError, compile_regex
 from orchctl.expr.values import (
     GoAnyMap,
+    GoIntList,
     GoList,
     GoMap,
+    GoPairMap,
+    GoStrList,
     add,
     assert_type,
     compare,
@@ -42,7 +45,7 @@ from orchctl.expr.values import (
 )
 
 MAX_STEPS = 5_000_000
-_SIZED = (GoList, str, GoMap, GoAnyMap)
+_SIZED = (GoList, GoIntList, GoStrList, str, GoMap, GoAnyMap, GoPairMap)
 TIMEOUT_SECONDS = 2.0
 
 Fn = Callable[["Ctx"], Any]

@@ -41,6 +41,29 @@ class GoAnyMap(GoMap):
     __slots__ = ()
 
 
+class GoIntList(GoList):
+    """A []int (a range ``a..b``)."""
+
+    __slots__ = ()
+
+
+class GoStrList(GoList):
+    """A []string (split, splitAfter)."""
+
+    __slots__ = ()
+
+
+class GoPairMap(GoAnyMap):
+    """A map[interface{}]interface{} (fromPairs)."""
+
+    __slots__ = ()
+
+
+#: The evaluator's own lists (their ints are Go ints), whatever their Go element type.
+GO_LISTS = frozenset({GoList, GoIntList, GoStrList})
+_KEEP_CLASS = frozenset({GoIntList, GoStrList, GoAnyMap, GoPairMap})
+
+
 def is_list(value: Any) -> bool:
     return isinstance(value, list)
 
@@ -62,24 +85,30 @@ def norm(value: Any) -> Any:
 
 def elems(coll: Any) -> list[Any]:
     """The elements of a list, normalized when the list is foreign."""
-    if type(coll) is GoList:
+    if type(coll) in GO_LISTS:
         return cast(list[Any], coll)
     return [float(x) if type(x) is int else x for x in coll]
 
 
-def export(value: Any, _depth: int = 0) -> Any:
+def export(value: Any, _depth: int = 0, *, go_types: bool = False) -> Any:
     """A result as plain Python data with Go types (foreign ints become floats)."""
     if _depth > 500:
         raise RtError("value nested too deeply")
     t = type(value)
+    if go_types and t in _KEEP_CLASS:  # their Go type shows in %T
+        if issubclass(t, dict):
+            return t({k: export(v, _depth + 1, go_types=True) for k, v in value.items()})
+        return t(export(x, _depth + 1, go_types=True) for x in value)
+    if t in _KEEP_CLASS:
+        t = GoMap if issubclass(t, dict) else GoList
     if t is GoList:
-        return [export(x, _depth + 1) for x in value]
-    if t is GoMap or t is GoAnyMap:
-        return {k: export(v, _depth + 1) for k, v in value.items()}
+        return [export(x, _depth + 1, go_types=go_types) for x in value]
+    if t is GoMap:
+        return {k: export(v, _depth + 1, go_types=go_types) for k, v in value.items()}
     if t is list or t is tuple:
-        return [export(norm(x), _depth + 1) for x in value]
+        return [export(norm(x), _depth + 1, go_types=go_types) for x in value]
     if t is dict:
-        return {k: export(norm(v), _depth + 1) for k, v in value.items()}
+        return {k: export(norm(v), _depth + 1, go_types=go_types) for k, v in value.items()}
     return value
 
 
@@ -96,8 +125,14 @@ def type_name(value: Any) -> str:
         return "float64"
     if t is str:
         return "string"
+    if isinstance(value, GoPairMap):
+        return "map[interface {}]interface {}"
     if isinstance(value, GoAnyMap):
         return "map[interface {}][]interface {}"
+    if isinstance(value, GoIntList):
+        return "[]int"
+    if isinstance(value, GoStrList):
+        return "[]string"
     if isinstance(value, dict):
         return "map[string]interface {}"
     if isinstance(value, list | tuple):
