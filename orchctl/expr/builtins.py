@@ -366,9 +366,10 @@ def _repeat(args: list[Any]) -> str:
 def _join(args: list[Any]) -> str:
     glue = _str(args[1]) if len(args) == 2 else ""
     items = args[0]
-    if not isinstance(items, list | tuple):
+    if not isinstance(items, list | tuple) or type(items) is GoIntList:
         raise RtError(f"invalid argument for join (type {type_name(items)})")
-    result = glue.join(_str(norm(item)) for item in items)
+    values = elems(items)
+    result = glue.join(_str(item) for item in values)
     if len(result) > MAX_STRING:
         raise RtError("memory budget exceeded")
     return result
@@ -453,10 +454,10 @@ def _int(args: list[Any]) -> int:
         return float_to_int(value)
     if t is str:
         if not _ATOI.fullmatch(value):
-            raise RtError(f"strconv.Atoi: parsing {go_quote(value)}: invalid syntax")
+            raise RtError(f"invalid operation: int({value})")
         number = int(value)
         if not INT_MIN <= number <= -INT_MIN - 1:
-            raise RtError(f"strconv.Atoi: parsing {go_quote(value)}: value out of range")
+            raise RtError(f"invalid operation: int({value})")
         return number
     raise RtError(f"invalid operation: int({type_name(value)})")
 
@@ -469,15 +470,13 @@ def _float(args: list[Any]) -> float:
         return float(value)
     if t is str:
         if not value or not _PARSE_FLOAT.fullmatch(value) or "_" in value:
-            raise RtError(f"strconv.ParseFloat: parsing {go_quote(value)}: invalid syntax")
+            raise RtError(f"invalid operation: float({value})")
         try:
             number = float(value)
         except ValueError:
-            raise RtError(
-                f"strconv.ParseFloat: parsing {go_quote(value)}: invalid syntax"
-            ) from None
+            raise RtError(f"invalid operation: float({value})") from None
         if math.isinf(number) and "inf" not in value.lower():
-            raise RtError(f"strconv.ParseFloat: parsing {go_quote(value)}: value out of range")
+            raise RtError(f"invalid operation: float({value})")
         return number
     raise RtError(f"invalid operation: float({type_name(value)})")
 

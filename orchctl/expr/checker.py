@@ -36,7 +36,9 @@ class T:
         if k == "float":
             return "float64"
         if k == "array":
-            return "[]" + (str(self.elem) if self.elem is not None else "interface {}")
+            # expr types literals, ranges and map() results by their elements but prints
+            # them as []interface {}; a builtin's real []string etc. carries `shown`.
+            return "[]interface {}"
         if k == "map":
             return "map[string]interface {}"
         if k == "anymap":
@@ -202,9 +204,9 @@ _PARAM_TYPES: dict[str, T] = {
     "float": FLOAT,
     "bool": BOOL,
     "[]any": ARRAY,
-    "[]string": T("array", STRING),
-    "[]int": T("array", INT),
-    "[]float64": T("array", FLOAT),
+    "[]string": T("array", STRING, shown="[]string"),
+    "[]int": T("array", INT, shown="[]int"),
+    "[]float64": T("array", FLOAT, shown="[]float64"),
     "duration": DURATION,
     "location": LOCATION,
     "time": TIME,
@@ -613,7 +615,7 @@ class Checker:
             except CheckError as exc:
                 last = exc
                 continue
-            return _PARAM_TYPES.get(out, UNKNOWN) if out != "[]string" else T("array", STRING)
+            return _PARAM_TYPES.get(out, UNKNOWN)
         assert last is not None
         raise last
 
