@@ -705,8 +705,9 @@ def _find_index(
     acc: int,
     cost: int,
     throws: bool,
-) -> int:
-    return _scan(c, items, body, elem, index, cost, True)[0]
+) -> int | None:
+    found = _scan(c, items, body, elem, index, cost, True)[0]
+    return None if found < 0 else found  # expr answers nil, not -1, when nothing matches
 
 
 def _each(c: Ctx, items: list[Any], body: Fn | None, elem: int, index: int, cost: int) -> list[Any]:
@@ -838,7 +839,7 @@ def _find_last_index(
     acc: int,
     cost: int,
     throws: bool,
-) -> int:
+) -> int | None:
     slots = c.slots
     for i in range(len(items) - 1, -1, -1):
         _spend(c, cost, i)
@@ -846,7 +847,7 @@ def _find_last_index(
         slots[index] = i
         if _bool(body(c) if body is not None else items[i]):
             return i
-    return -1
+    return None  # expr answers nil, not -1, when nothing matches
 
 
 def _group_by(

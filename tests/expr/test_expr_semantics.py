@@ -154,7 +154,8 @@ def test_slices_clamp() -> None:
         ("find([1, 2, 3], # > 1)", 2),
         ("findIndex([1, 2, 3], # > 1)", 1),
         ("findLast([1, 2, 3], # > 1)", 3),
-        ("findLastIndex([1, 2, 3], # > 5)", -1),
+        ("findLastIndex([1, 2, 3], # > 5)", None),  # nil, not -1 (checked against Go)
+        ("findIndex([1, 2, 3], # > 5)", None),
         ("map([10, 20], #index)", [0, 1]),
         ("reduce([1, 2, 3], #acc * #, 1)", 6),
         ("groupBy(['a', 'bb', 'c'], len(#))[1]", ["a", "c"]),
