@@ -84,7 +84,9 @@ class Program:
                 result = export(result, go_types=go_types)
             return result
         except RtError as exc:
-            raise ExprRuntimeError(exc.msg, self.source, exc.loc or 0) from None
+            raise ExprRuntimeError(
+                exc.msg, self.source, exc.loc or 0, wrapped=exc.wrapped
+            ) from None
         except ExprRuntimeError:
             raise
         except ChainNil:

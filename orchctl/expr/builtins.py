@@ -17,7 +17,6 @@ from typing import Any, cast
 
 from orchctl.expr.errors import RtError
 from orchctl.expr.gofmt import go_sprint, to_json
-from orchctl.expr.goquote import go_quote
 from orchctl.expr.gotime import (
     DEFAULT_LAYOUTS,
     UTC,
@@ -50,6 +49,7 @@ from orchctl.expr.values import (
     norm,
     to_int,
     type_name,
+    unhashable,
     wrap_int,
 )
 
@@ -105,7 +105,7 @@ def fetch(base: Any, key: Any) -> Any:
         try:
             return base.get(key)
         except TypeError:
-            raise RtError(f"runtime error: hash of unhashable type {type_name(key)}") from None
+            raise unhashable(key, base) from None
     if base is None:
         raise RtError(f"cannot fetch {go_sprint(key)} from <nil>")
     if t is str:
@@ -198,7 +198,7 @@ def in_op(needle: Any, coll: Any) -> bool:
         try:
             return needle in coll
         except TypeError:
-            return False
+            raise unhashable(needle, coll) from None
     raise RtError(f'operator "in" not defined on {type_name(coll)}')
 
 
@@ -759,7 +759,7 @@ def _from_pairs(args: list[Any]) -> GoMap:
         try:
             out[key] = value
         except TypeError:
-            raise RtError(f"runtime error: hash of unhashable type {type_name(key)}") from None
+            raise unhashable(key, out) from None
     return out
 
 

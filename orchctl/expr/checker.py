@@ -678,12 +678,14 @@ class Checker:
         if name in ("max", "min", "mean", "median"):
             if n == 0:
                 raise self.error(f"not enough arguments to call {name}", node)
+            # builtin.validateAggregateFunc: an array or interface{} argument -> interface{},
+            # else the first argument's type (mean(1, 2) is typed int, though it is 1.5).
             for t in types:
                 if t.kind in ("unknown", "array"):
-                    return FLOAT if name in ("mean", "median") else UNKNOWN
+                    return IFACE
                 if not is_number(t):
                     raise self.error(f"invalid argument for {name} (type {_s(t)})", node)
-            return FLOAT if name in ("mean", "median") else types[0]
+            return types[0]
         if name == "now":
             if n == 0 or (n == 1 and types[0].kind == "location"):
                 return TIME

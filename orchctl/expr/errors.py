@@ -112,6 +112,8 @@ class ExprRuntimeError(ExprError):
         message: str,
         source: str | None = None,
         offset: int | None = None,
+        *,
+        wrapped: bool = False,
     ) -> None:
         if source is not None and offset is not None:
             formatted, line, column = format_error(message, source, offset)
@@ -121,15 +123,18 @@ class ExprRuntimeError(ExprError):
         self.message = message
         self.line = line
         self.column = column
-        self.formance_message = message if formance_unwraps(message) else formatted
+        bare = wrapped or formance_unwraps(message)
+        self.formance_message = message if bare else formatted
 
 
 class RtError(Exception):
     """Internal: a runtime failure whose position is attached by the innermost node."""
 
-    __slots__ = ("loc", "msg")
+    __slots__ = ("loc", "msg", "wrapped")
 
-    def __init__(self, msg: str, loc: int | None = None) -> None:
+    def __init__(self, msg: str, loc: int | None = None, *, wrapped: bool = False) -> None:
         super().__init__(msg)
         self.msg = msg
         self.loc = loc
+        #: expr raises this failure from a Go error value (Formance unwraps it).
+        self.wrapped = wrapped

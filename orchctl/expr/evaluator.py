@@ -41,7 +41,7 @@ from orchctl.expr.values import (
     negate,
     power,
     sub,
-    type_name,
+    unhashable,
 )
 
 MAX_STEPS = 5_000_000
@@ -691,7 +691,7 @@ def _find(
 ) -> Any:
     found, item = _scan(c, items, body, elem, index, cost, True)
     if found < 0 and throws:
-        raise RtError("reflect: slice index out of range")
+        raise RtError("reflect: slice index out of range", wrapped=True)
     return item
 
 
@@ -825,7 +825,7 @@ def _find_last(
         if _bool(body(c) if body is not None else items[i]):
             return items[i]
     if throws:
-        raise RtError("reflect: slice index out of range")
+        raise RtError("reflect: slice index out of range", wrapped=True)
     return None
 
 
@@ -866,7 +866,7 @@ def _group_by(
         try:
             bucket = groups.get(key)
         except TypeError:
-            raise RtError(f"runtime error: hash of unhashable type {type_name(key)}") from None
+            raise unhashable(key, groups) from None
         if bucket is None:
             bucket = groups[key] = GoList()
         bucket.append(item)

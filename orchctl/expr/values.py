@@ -64,6 +64,17 @@ GO_LISTS = frozenset({GoList, GoIntList, GoStrList})
 _KEEP_CLASS = frozenset({GoIntList, GoStrList, GoAnyMap, GoPairMap})
 
 
+def unhashable(key: Any, mapping: dict[Any, Any]) -> RtError:
+    """Go's panic for a map[interface{}] key that cannot be hashed.
+
+    Go's maps word it two ways (as go1.26 answers): an empty map hashes the key on its own
+    path ("hash of unhashable type: T"), a filled one in the runtime ("runtime error: ...").
+    """
+    if not mapping:
+        return RtError(f"hash of unhashable type: {type_name(key)}", wrapped=True)
+    return RtError(f"runtime error: hash of unhashable type {type_name(key)}", wrapped=True)
+
+
 def is_list(value: Any) -> bool:
     return isinstance(value, list)
 
