@@ -39,6 +39,7 @@ from orchctl.expr.values import (
     GoMap,
     GoPairMap,
     GoStrList,
+    GoUint8,
     assert_type,
     compare,
     elems,
@@ -116,7 +117,7 @@ def fetch(base: Any, key: Any) -> Any:
             index += size
         if index < 0 or index >= size:
             raise RtError(f"index out of range: {index} (array length is {size})")
-        return data[index]
+        return GoUint8(data[index])
     if isinstance(base, GoTime | GoDuration | GoLocation) and type(key) is str:
         method = base.method(key)
         if method is not None:

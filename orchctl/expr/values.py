@@ -41,6 +41,22 @@ class GoAnyMap(GoMap):
     __slots__ = ()
 
 
+class GoUint8(int):
+    """A byte: indexing a string gives a uint8 in expr (``"abc"[0]`` is uint8(97))."""
+
+    __slots__ = ()
+
+
+def _byte_args(a: Any, b: Any) -> tuple[Any, Any, bool]:
+    """Go's runtime on uint8 operands: both uint8 -> uint8 arithmetic; mixed -> as int."""
+    both = type(a) is GoUint8 and type(b) is GoUint8
+    return (int(a) if type(a) is GoUint8 else a), (int(b) if type(b) is GoUint8 else b), both
+
+
+def _as_byte(result: Any) -> Any:
+    return GoUint8(result & 0xFF) if type(result) is int else result
+
+
 class GoIntList(GoList):
     """A []int (a range ``a..b``)."""
 
@@ -156,7 +172,9 @@ def type_name(value: Any) -> str:
         return "*time.Location"
     if isinstance(value, int):
         name = type(value).__name__
-        return {"GoMonth": "time.Month", "GoWeekday": "time.Weekday"}.get(name, "int")
+        return {"GoMonth": "time.Month", "GoWeekday": "time.Weekday", "GoUint8": "uint8"}.get(
+            name, "int"
+        )
     if callable(value):
         return "func(...interface {}) (interface {}, error)"
     return type(value).__name__
@@ -189,11 +207,15 @@ def assert_type(value: Any, want: str) -> RtError:
 
 def is_number(value: Any) -> bool:
     t = type(value)
-    return t is float or t is int
+    return t is float or t is int or t is GoUint8
 
 
 def equal(a: Any, b: Any, _depth: int = 0) -> bool:
     """runtime.Equal: numbers compare across int/float; containers element-wise."""
+    if type(a) is GoUint8 or type(b) is GoUint8:
+        if not (is_number(a) and is_number(b)):
+            return False
+        a, b, _ = _byte_args(a, b)
     ta = type(a)
     tb = type(b)
     if ta is tb and (ta is str or ta is float or ta is int or ta is bool):
@@ -236,6 +258,10 @@ def _bad(op: str, a: Any, b: Any) -> RtError:
 
 def compare(op: str, a: Any, b: Any) -> bool:
     """runtime.Less/More/LessOrEqual/MoreOrEqual."""
+    if type(a) is GoUint8 or type(b) is GoUint8:
+        if not (is_number(a) and is_number(b)):
+            raise _bad(op, a, b)
+        return compare(op, *_byte_args(a, b)[:2])
     ta = type(a)
     tb = type(b)
     if ((ta is int or ta is float) and (tb is int or tb is float)) or (ta is str and tb is str):
@@ -258,6 +284,11 @@ def compare(op: str, a: Any, b: Any) -> bool:
 
 
 def add(a: Any, b: Any) -> Any:
+    if type(a) is GoUint8 or type(b) is GoUint8:
+        if not (is_number(a) and is_number(b)):
+            raise _bad("+", a, b)
+        x, y, both = _byte_args(a, b)
+        return _as_byte(add(x, y)) if both else add(x, y)
     ta = type(a)
     tb = type(b)
     if ta is int and tb is int:
@@ -279,6 +310,11 @@ def add(a: Any, b: Any) -> Any:
 
 
 def sub(a: Any, b: Any) -> Any:
+    if type(a) is GoUint8 or type(b) is GoUint8:
+        if not (is_number(a) and is_number(b)):
+            raise _bad("-", a, b)
+        x, y, both = _byte_args(a, b)
+        return _as_byte(sub(x, y)) if both else sub(x, y)
     ta = type(a)
     tb = type(b)
     if ta is int and tb is int:
@@ -296,6 +332,11 @@ def sub(a: Any, b: Any) -> Any:
 
 
 def mul(a: Any, b: Any) -> Any:
+    if type(a) is GoUint8 or type(b) is GoUint8:
+        if not (is_number(a) and is_number(b)):
+            raise _bad("*", a, b)
+        x, y, both = _byte_args(a, b)
+        return _as_byte(mul(x, y)) if both else mul(x, y)
     ta = type(a)
     tb = type(b)
     if ta is int and tb is int:
@@ -320,6 +361,10 @@ def _fdiv(x: float, y: float) -> float:
 
 
 def div(a: Any, b: Any) -> float:
+    if type(a) is GoUint8 or type(b) is GoUint8:
+        if not (is_number(a) and is_number(b)):
+            raise _bad("/", a, b)
+        return div(*_byte_args(a, b)[:2])
     ta = type(a)
     tb = type(b)
     if (ta is float or ta is int) and (tb is float or tb is int):
@@ -328,6 +373,11 @@ def div(a: Any, b: Any) -> float:
 
 
 def mod(a: Any, b: Any) -> int:
+    if type(a) is GoUint8 or type(b) is GoUint8:
+        if not (is_number(a) and is_number(b)):
+            raise _bad("%", a, b)
+        x, y, both = _byte_args(a, b)
+        return _as_byte(mod(x, y)) if both else mod(x, y)
     if type(a) is int and type(b) is int:
         if b == 0:
             raise RtError("runtime error: integer divide by zero")
@@ -337,6 +387,10 @@ def mod(a: Any, b: Any) -> int:
 
 
 def power(a: Any, b: Any) -> float:
+    if type(a) is GoUint8 or type(b) is GoUint8:
+        if not (is_number(a) and is_number(b)):
+            raise _bad("**", a, b)
+        return power(*_byte_args(a, b)[:2])
     ta = type(a)
     tb = type(b)
     if (ta is float or ta is int) and (tb is float or tb is int):
