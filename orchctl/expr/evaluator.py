@@ -41,6 +41,7 @@ from orchctl.expr.values import (
     negate,
     power,
     sub,
+    type_name,
     unhashable,
 )
 
@@ -241,6 +242,30 @@ class Compiler:
             "in": in_op,
         }
         fn = binary[op]
+        right_node = node.right
+        if (
+            op == "in"
+            and isinstance(right_node, ast.Array)
+            and right_node.nodes
+            and all(isinstance(item, ast.Str) for item in right_node.nodes)
+        ):
+            # expr's optimizer (in_array) turns `x in ["a", "b"]` into a lookup in a
+            # map[string]struct{}: a needle that is not a string fails as reflect's MapIndex.
+            members = frozenset(item.value for item in right_node.nodes)  # type: ignore[attr-defined]
+
+            def in_strings(c: Ctx) -> bool:
+                needle = left(c)
+                if needle is None:
+                    return False
+                if needle.__class__ is str:
+                    return needle in members
+                raise RtError(
+                    f"reflect.Value.MapIndex: value of type {type_name(needle)} is not "
+                    "assignable to type string",
+                    loc,
+                )
+
+            return in_strings
         if op == "..":
 
             def range_(c: Ctx) -> Any:
@@ -938,8 +963,44 @@ _LOOPS: dict[str, LoopFn] = {
 }
 
 
+def _fold_bool(node: ast.Node) -> ast.Node:
+    """expr's fold of `and`/`or` with a constant side (optimizer/fold.go), bottom-up.
+
+    `x and true` is `x` (so `event.amount && true` is the amount, not an error), `x or true`
+    is true and `x and false` false without evaluating `x`.
+    """
+    for name in node.__slots__:
+        child = getattr(node, name, None)
+        if isinstance(child, ast.Node):
+            setattr(node, name, _fold_bool(child))
+        elif isinstance(child, list):
+            for i, item in enumerate(child):
+                if isinstance(item, ast.Node):
+                    child[i] = _fold_bool(item)
+    if not isinstance(node, ast.Binary) or node.op not in ("and", "&&", "or", "||"):
+        return node
+    a = node.left.value if isinstance(node.left, ast.Bool) else None
+    b = node.right.value if isinstance(node.right, ast.Bool) else None
+    if node.op in ("and", "&&"):
+        if a is True:
+            return node.right
+        if b is True:
+            return node.left
+        if a is False or b is False:
+            return ast.Bool(node.loc, False)
+        return node
+    if a is False:
+        return node.right
+    if b is False:
+        return node.left
+    if a is True or b is True:
+        return ast.Bool(node.loc, True)
+    return node
+
+
 def optimize(node: ast.Node) -> ast.Node:
     """expr's optimizer rewrites that change observable behaviour (filter()[0] -> find)."""
+    node = _fold_bool(node)
     stack = [node]
     while stack:
         current = stack.pop()

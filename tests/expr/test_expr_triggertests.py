@@ -263,9 +263,9 @@ def test_cli_runs_project_tests(
         "     match: expected true, got false",
         '     vars.amount: expected "100", got nothing '
         "(the filter did not match, so vars are not evaluated)",
-        '     filter: error: invalid operation: int(gold) (at 1:32 in the filter)',
+        "     filter: error: invalid operation: int(gold) (at 1:32 in the filter)",
         "PASS credit-wallet-on-payin \u203a a gold tier is no match (filter error, counted as no "
-        'match: invalid operation: int(gold) (1:32))',
+        "match: invalid operation: int(gold) (1:32))",
         "2 passed, 2 failed",
     ]
     # validation ran (string() of event.amount, an unused var): its warnings are counted
@@ -279,7 +279,7 @@ def test_cli_runs_project_tests(
         "match: expected true, got false\n"
         'vars.amount: expected "100", got nothing '
         "(the filter did not match, so vars are not evaluated)\n"
-        'filter: error: invalid operation: int(gold) (at 1:32 in the filter)'
+        "filter: error: invalid operation: int(gold) (at 1:32 in the filter)"
     )
 
 
