@@ -692,10 +692,31 @@ def _last(args: list[Any]) -> Any:
 
 @builtin("get")
 def _get(args: list[Any]) -> Any:
-    try:
-        return fetch(args[0], args[1])
-    except RtError:
+    """builtin get (expr builtin/lib.go): nil when absent, reflect's errors when mistyped."""
+    base, key = args[0], args[1]
+    if base is None:
         return None
+    if isinstance(base, GoTime | GoDuration | GoLocation):
+        return fetch(base, key) if type(key) is str and base.method(key) else None
+    if isinstance(base, list | tuple | str):
+        index = to_int(key)
+        size = len(base.encode("utf-8", "surrogatepass")) if isinstance(base, str) else len(base)
+        if -size <= index < size:
+            return fetch(base, index)
+        return None
+    if type(base) is GoAnyMap or type(base) is GoPairMap:
+        try:
+            return base.get(key)
+        except TypeError:
+            raise unhashable(key, base) from None
+    if isinstance(base, dict):
+        if key is not None and type(key) is not str:
+            raise RtError(
+                f"reflect.Value.MapIndex: value of type {type_name(key)} is not assignable "
+                "to type string"
+            )
+        return fetch(base, "" if key is None else key)
+    return None
 
 
 @builtin("take")
