@@ -151,7 +151,7 @@ class _GoMethod:
 
 def call_value(fn: Any, args: list[Any]) -> Any:
     if fn is None:
-        raise RtError("reflect: call of reflect.Value.Call on zero Value")
+        raise RtError("invalid operation: cannot call nil")
     if isinstance(fn, _GoMethod):
         return fn(*args)
     raise RtError(f"reflect: call of reflect.Value.Call on {kind_name(fn)} Value")
@@ -554,7 +554,7 @@ def _median(args: list[Any]) -> float:
 @builtin("toJSON")
 def _to_json(args: list[Any]) -> str:
     try:
-        return to_json(export(args[0]))
+        return to_json(export(args[0], go_types=True))
     except ValueError as exc:
         raise RtError(str(exc)) from None
 

@@ -572,8 +572,9 @@ class Checker:
         if name == "groupBy":
             return ANYMAP
         if name == "sum":
-            target = out if closure is not None else elem_of(collection)
-            return target if is_number(target) else UNKNOWN
+            if closure is not None:
+                return out if is_number(out) else UNKNOWN
+            return elem_of(collection) if collection.kind == "array" else UNKNOWN
         return UNKNOWN
 
     def check_get(self, node: ast.Builtin) -> T:

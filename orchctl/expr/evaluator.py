@@ -347,7 +347,10 @@ class Compiler:
                     return pattern.search(v)
                 if v is None:
                     return False
-                raise RtError(assert_type(v, "string").msg, loc)
+                # expr matches a constant pattern against the bytes of a string
+                raise RtError(
+                    f"interface conversion: interface {{}} is {type_name(v)}, not []uint8", loc
+                )
 
             return match_const
 
@@ -357,7 +360,9 @@ class Compiler:
             if v is None or p is None:
                 return False
             if v.__class__ is not str:
-                raise RtError(assert_type(v, "string").msg, loc)
+                raise RtError(
+                    f"interface conversion: interface {{}} is {type_name(v)}, not []uint8", loc
+                )
             if p.__class__ is not str:
                 raise RtError(assert_type(p, "string").msg, loc)
             try:
@@ -827,7 +832,7 @@ def _sum(
 ) -> Any:
     total: Any = 0
     for r in _each(c, items, body, elem, index, cost):
-        total = add(total, r)
+        total = add(r, total)  # expr adds the running total to the item: "string + int"
     return total
 
 

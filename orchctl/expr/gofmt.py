@@ -6,7 +6,7 @@ import math
 from typing import Any
 
 from orchctl.expr.gotime import GoDuration, GoLocation, GoTime
-from orchctl.expr.values import is_list, is_map
+from orchctl.expr.values import GoAnyMap, is_list, is_map, type_name
 
 MAX_FORMAT_DEPTH = 200
 
@@ -233,6 +233,8 @@ def to_json(value: Any, indent: str = "  ", _level: int = 0) -> str:
         if not value:
             return "[]"
         return "[" + ",".join(pad + to_json(item, indent, _level + 1) for item in value) + end + "]"
+    if isinstance(value, GoAnyMap):  # groupBy, fromPairs: interface{} keys
+        raise ValueError(f"json: unsupported type: {type_name(value)}")
     if is_map(value):
         if not value:
             return "{}"

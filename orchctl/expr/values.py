@@ -395,6 +395,9 @@ def power(a: Any, b: Any) -> float:
     tb = type(b)
     if (ta is float or ta is int) and (tb is float or tb is int):
         return go_pow(float(a), float(b))
+    for operand in (a, b):  # runtime.ToFloat of each side
+        if not is_number(operand):
+            raise RtError(f"invalid operation: float({type_name(operand)})")
     raise _bad("**", a, b)
 
 

@@ -232,7 +232,7 @@ def test_builtins(source: str, value: Any) -> None:
         ("upper(x)", "interface conversion: interface {} is nil, not string"),
         ("len(x)", "invalid argument for len (type <nil>)"),
         ("all(x, true)", "reflect: call of reflect.Value.Len on zero Value"),
-        ("x()", "reflect: call of reflect.Value.Call on zero Value"),
+        ("x()", "invalid operation: cannot call nil"),
         ("bitand(x, 1)", "cannot use <nil> as argument (type int) to call bitand"),
     ],
 )
