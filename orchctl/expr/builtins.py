@@ -170,7 +170,9 @@ def iterate(value: Any) -> list[Any]:
         return list(value.encode("utf-8", "surrogatepass"))
     if isinstance(value, list):
         return elems(value)
-    raise RtError(f"reflect: call of reflect.Value.Index on {kind_name(value)} Value")
+    # reflect's Len comes first and panics on a scalar; a map has a Len but no Index.
+    method = "Index" if isinstance(value, dict) else "Len"
+    raise RtError(f"reflect: call of reflect.Value.{method} on {kind_name(value)} Value")
 
 
 def in_op(needle: Any, coll: Any) -> bool:
@@ -368,7 +370,8 @@ def _join(args: list[Any]) -> str:
     glue = _str(args[1]) if len(args) == 2 else ""
     items = args[0]
     if not isinstance(items, list | tuple) or type(items) is GoIntList:
-        raise RtError(f"invalid argument for join (type {type_name(items)})")
+        shown = "%!s(<nil>)" if items is None else type_name(items)  # %s of a nil reflect.Type
+        raise RtError(f"invalid argument for join (type {shown})")
     values = elems(items)
     result = glue.join(_str(item) for item in values)
     if len(result) > MAX_STRING:

@@ -704,8 +704,10 @@ class Checker:
             return TIME
         if name in ("first", "last"):
             arity(1)
+            if types[0].kind == "array" and types[0].shown and types[0].elem is not None:
+                return types[0].elem  # a real []string etc. (split): its element type
             if types[0].kind in ("unknown", "array"):
-                return IFACE  # the builtin returns interface{} whatever the array holds
+                return IFACE  # a literal's or map()'s []interface {}: interface{}
             raise self.error(f"cannot get {name} element from {_s(types[0])}", node)
         if name == "take":
             arity(2)
