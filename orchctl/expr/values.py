@@ -401,17 +401,77 @@ def power(a: Any, b: Any) -> float:
     raise _bad("**", a, b)
 
 
-def go_pow(x: float, y: float) -> float:
+def _is_odd_int(x: float) -> bool:
+    if abs(x) >= 1 << 53:
+        return False
+    return x == math.floor(x) and int(x) & 1 == 1
+
+
+def _ldexp(frac: float, exp: int) -> float:
     try:
-        return math.pow(x, y)
+        return math.ldexp(frac, exp)
     except OverflowError:
-        if x < 0 and y == math.floor(y) and int(y) % 2 == 1:
-            return -math.inf
-        return math.inf
-    except (ValueError, ZeroDivisionError):
-        if x == 0.0 and y < 0:
-            return math.inf
+        return math.copysign(math.inf, frac)
+
+
+def go_pow(x: float, y: float) -> float:
+    """math.Pow, ported from Go (not C's pow: Go squares and multiplies for the integer part
+    of the exponent, so 1000 ** 31 is 9.999999999999999e+92 in Go)."""
+    if y == 0 or x == 1:
+        return 1.0
+    if y == 1:
+        return x
+    if math.isnan(x) or math.isnan(y):
         return math.nan
+    if x == 0:
+        if y < 0:
+            return -math.inf if math.copysign(1, x) < 0 and _is_odd_int(y) else math.inf
+        return x if math.copysign(1, x) < 0 and _is_odd_int(y) else 0.0
+    if math.isinf(y):
+        if x == -1:
+            return 1.0
+        return 0.0 if (abs(x) < 1) == (y > 0) else math.inf
+    if math.isinf(x):
+        if x < 0:
+            return go_pow(1 / x, -y)
+        return 0.0 if y < 0 else math.inf
+    if y == 0.5:
+        return math.sqrt(x) if x >= 0 else math.nan
+    if y == -0.5:
+        return 1 / math.sqrt(x) if x > 0 else (math.inf if x == 0 else math.nan)
+    yf, yi = math.modf(abs(y))
+    if yf != 0 and x < 0:
+        return math.nan
+    if yi >= 1 << 63:
+        if x == -1:
+            return 1.0
+        return 0.0 if (abs(x) < 1) == (y > 0) else math.inf
+    a1 = 1.0
+    ae = 0
+    if yf != 0:
+        if yf > 0.5:
+            yf -= 1
+            yi += 1
+        a1 = math.exp(yf * math.log(x))  # Go's own Exp/Log may differ by an ulp here
+    x1, xe = math.frexp(x)
+    i = int(yi)
+    while i != 0:
+        if xe < -(1 << 12) or (1 << 12) < xe:
+            ae += xe
+            break
+        if i & 1 == 1:
+            a1 *= x1
+            ae += xe
+        x1 *= x1
+        xe <<= 1
+        if x1 < 0.5:
+            x1 += x1
+            xe -= 1
+        i >>= 1
+    if y < 0:
+        a1 = 1 / a1
+        ae = -ae
+    return _ldexp(a1, ae)
 
 
 def negate(a: Any) -> Any:
