@@ -259,6 +259,8 @@ def _type(args: list[Any]) -> str:
         return "bool"
     if t is int:
         return "int"
+    if t is GoUint8:
+        return "uint"  # expr's type() names every unsigned kind "uint"
     if t is float:
         return "float"
     if t is str:

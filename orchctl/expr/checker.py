@@ -481,6 +481,8 @@ class Checker:
             return T("array", types[-1])
         if len(kinds) <= 1 and types and types[-1].kind == "nil":
             return T("array", NIL)
+        if not types:
+            return T("array", UNKNOWN)  # [] is an array of expr's untyped Nature{}
         return ARRAY
 
     def visit_Map(self, node: ast.Map) -> T:
@@ -563,8 +565,12 @@ class Checker:
             return BOOL
         if name in ("count", "findIndex", "findLastIndex"):
             return INT
-        if name in ("filter", "sortBy"):
+        if name == "filter":
             return collection if collection.kind == "array" else ARRAY
+        if name == "sortBy":
+            return collection  # as given: unknown stays unknown
+        if name == "reduce" and closure is not None:
+            return out  # the closure's own type
         if name == "map":
             return array_of(out)
         if name in ("find", "findLast"):
@@ -593,14 +599,14 @@ class Checker:
         if base.kind == "array":
             prop = self.visit(prop_node)
             if prop.kind == "nil":
-                raise self.error("cannot use nil as slice index", prop_node)
+                raise self.error("non-integer slice index unknown", prop_node)
             if prop.kind not in ("int", "unknown"):
                 raise self.error(f"non-integer slice index {prop}", prop_node)
             return elem_of(base)
         if base.kind in ("map", "anymap"):
             prop = self.visit(prop_node)
             if prop.kind == "nil":
-                raise self.error("cannot use nil as map index", prop_node)
+                raise self.error(f"cannot use unknown to get an element from {base}", prop_node)
             if base.kind == "map" and prop.kind not in ("string", "unknown"):
                 raise self.error(f"cannot use {prop} to get an element from {base}", prop_node)
             return UNKNOWN
