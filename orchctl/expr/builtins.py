@@ -233,8 +233,8 @@ def slice_op(base: Any, start: Any, end: Any) -> Any:
         if type(base) in GO_LISTS:
             return type(base)(base[a:b])
         return GoList(norm(x) for x in base[a:b])
-    if base is None and end is None:
-        raise RtError("invalid argument for len (type <nil>)")
+    if end is None:  # expr takes the length first: len() refuses what cannot be sliced
+        raise RtError(f"invalid argument for len (type {type_name(base)})")
     raise RtError(f"cannot slice {go_sprint(0 if start is None else start)}")
 
 
@@ -458,6 +458,10 @@ def _int(args: list[Any]) -> int:
         return int(value)
     if t is float:
         return float_to_int(value)
+    if value is None:
+        raise RtError("reflect: call of reflect.Value.Type on zero Value")
+    if isinstance(value, int) and t is not bool:
+        return int(value)  # a uint8 byte
     if t is str:
         if not _ATOI.fullmatch(value):
             raise RtError(f"invalid operation: int({value})")
@@ -472,7 +476,7 @@ def _int(args: list[Any]) -> int:
 def _float(args: list[Any]) -> float:
     value = args[0]
     t = type(value)
-    if t is float or t is int:
+    if t is float or t is int or t is GoUint8:
         return float(value)
     if t is str:
         if not value or not _PARSE_FLOAT.fullmatch(value) or "_" in value:
