@@ -170,7 +170,10 @@ def iterate(value: Any) -> list[Any]:
         return list(value.encode("utf-8", "surrogatepass"))
     if isinstance(value, list):
         return elems(value)
-    # reflect's Len comes first and panics on a scalar; a map has a Len but no Index.
+    # reflect's Len comes first and panics on a scalar; a map has a Len but no Index (so an
+    # empty map loops zero times).
+    if isinstance(value, dict) and not value:
+        return []
     method = "Index" if isinstance(value, dict) else "Len"
     raise RtError(f"reflect: call of reflect.Value.{method} on {kind_name(value)} Value")
 
@@ -233,7 +236,7 @@ def slice_op(base: Any, start: Any, end: Any) -> Any:
         if type(base) in GO_LISTS:
             return type(base)(base[a:b])
         return GoList(norm(x) for x in base[a:b])
-    if end is None:  # expr takes the length first: len() refuses what cannot be sliced
+    if end is None and not isinstance(base, dict):  # expr takes len() first
         raise RtError(f"invalid argument for len (type {type_name(base)})")
     raise RtError(f"cannot slice {go_sprint(0 if start is None else start)}")
 

@@ -318,7 +318,7 @@ class Checker:
             if left.kind == "int" and right.kind == "int":
                 return INT
             if _or(left, right, "int"):
-                return UNKNOWN
+                return INT  # expr: an integer whenever it may be one
         elif op == "+":
             if is_number(left) and is_number(right):
                 return _combined(left, right)
@@ -423,8 +423,7 @@ class Checker:
                 return self.check_signatures(callee.name, node, node.args)
             if callee.name not in self.unknown_functions:
                 self.unknown_functions.append(callee.name)
-            for arg in node.args:
-                self.visit(arg)
+            # expr stops at an unknown callee: its arguments are not type-checked.
             return UNKNOWN
         if isinstance(callee, ast.Member):
             self.visit(callee.node)
@@ -471,7 +470,9 @@ class Checker:
             return t2
         if t2.kind == "nil":
             return t1
-        return t1 if t1 == t2 else UNKNOWN
+        if t1 == t2 or t2 is IFACE or (t1.kind == t2.kind and t1.kind == "array"):
+            return t1  # expr: t1 when it is assignable to t2 (interface{} takes anything)
+        return UNKNOWN
 
     def visit_Array(self, node: ast.Array) -> T:
         # expr v1.17: all elements of one reflect.Kind -> an array of the last one's type.
@@ -572,7 +573,7 @@ class Checker:
         if name == "reduce" and closure is not None:
             return out  # the closure's own type
         if name == "map":
-            return array_of(out)
+            return T("array", out) if out.kind == "unknown" else array_of(out)
         if name in ("find", "findLast"):
             return elem_of(collection)
         if name == "groupBy":
@@ -609,7 +610,9 @@ class Checker:
                 raise self.error(f"cannot use unknown to get an element from {base}", prop_node)
             if base.kind == "map" and prop.kind not in ("string", "unknown"):
                 raise self.error(f"cannot use {prop} to get an element from {base}", prop_node)
-            return UNKNOWN
+            if base.kind == "anymap" and base.elem is not None:
+                return base.elem  # groupBy's values are []interface {}
+            return IFACE
         shown = "unknown" if base.kind == "nil" else str(base)
         raise self.error(f"type {shown} does not support indexing", base_node)
 

@@ -1006,6 +1006,7 @@ def _fold_bool(node: ast.Node) -> ast.Node:
 def optimize(node: ast.Node) -> ast.Node:
     """expr's optimizer rewrites that change observable behaviour (filter()[0] -> find)."""
     node = _fold_bool(node)
+    _first_last_of_filter(node)
     stack = [node]
     while stack:
         current = stack.pop()
@@ -1032,6 +1033,22 @@ def optimize(node: ast.Node) -> ast.Node:
         if replacement is not None:
             return replacement
     return node
+
+
+def _first_last_of_filter(node: ast.Node) -> None:
+    """expr's filter_first/filter_last: first(filter(a, p)) is find(a, p), last(...) findLast."""
+    for name in node.__slots__:
+        child = getattr(node, name, None)
+        kids = child if isinstance(child, list) else [child]
+        for kid in kids:
+            if isinstance(kid, ast.Node):
+                _first_last_of_filter(kid)
+    if not (isinstance(node, ast.Builtin) and node.name in ("first", "last") and node.args):
+        return
+    target = node.args[0]
+    if isinstance(target, ast.Builtin) and target.name == "filter" and len(target.args) == 2:
+        node.name = "find" if node.name == "first" else "findLast"
+        node.args = list(target.args)
 
 
 def _filter_index(node: ast.Member) -> ast.Node | None:

@@ -456,7 +456,7 @@ def go_pow(x: float, y: float) -> float:
     x1, xe = math.frexp(x)
     i = int(yi)
     while i != 0:
-        if xe < -(1 << 12) or (1 << 12) < xe:
+        if xe < -(1 << 12) or xe > (1 << 12):
             ae += xe
             break
         if i & 1 == 1:
@@ -476,6 +476,8 @@ def go_pow(x: float, y: float) -> float:
 
 def negate(a: Any) -> Any:
     t = type(a)
+    if t is GoUint8:
+        return GoUint8(-a & 0xFF)
     if t is int:
         return wrap_int(-a)
     if t is float:
