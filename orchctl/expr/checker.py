@@ -368,8 +368,8 @@ class Checker:
                 return right
             if right.kind == "nil":
                 return left
-            if left == right:
-                return left
+            if left == right or left is IFACE:
+                return left  # the right side is assignable to the left one
             return UNKNOWN
         raise self.error(f"invalid operation: {op} (mismatched types {left} and {right})", node)
 
