@@ -602,7 +602,7 @@ def _replacements(g: G) -> Iterator[G]:
             yield leaf(text)
     for index, kid in enumerate(g.kids):
         for smaller in _replacements(kid):
-            yield G(g.parts, g.kids[:index] + (smaller,) + g.kids[index + 1 :])
+            yield G(g.parts, (*g.kids[:index], smaller, *g.kids[index + 1 :]))
 
 
 def _smaller_events(event: Any) -> Iterator[Any]:

@@ -20,8 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from orchctl.expr import ExprCompileError, ExprRuntimeError, compile_expr, filter_matches
-from orchctl.expr import gotime
+from orchctl.expr import ExprCompileError, ExprRuntimeError, compile_expr, filter_matches, gotime
 from orchctl.expr.gofmt import format_float_json, go_sprint, stringify
 from orchctl.expr.regex import RegexError, compile_regex
 from orchctl.expr.values import type_name
@@ -135,7 +134,8 @@ class Oracle:
 
     def ask(self, requests: list[dict[str, Any]]) -> list[dict[str, Any]]:
         proc = self._proc
-        assert proc.stdin is not None and proc.stdout is not None
+        assert proc.stdin is not None
+        assert proc.stdout is not None
         lines = []
         first = self._ids
         for index, req in enumerate(requests):
@@ -170,6 +170,8 @@ class Oracle:
         if self._proc.stdin:
             self._proc.stdin.close()
         self._proc.wait(timeout=30)
+        if self._proc.stdout:
+            self._proc.stdout.close()
 
 
 # --- orchctl's side, in the oracle's shape ---
@@ -228,7 +230,7 @@ def python_answer(req: dict[str, Any]) -> dict[str, Any]:
         return {"match": regex.search(req["text"])}
     if mode == "float":
         special = {"nan": math.nan, "+inf": math.inf, "-inf": -math.inf, "-0": -0.0}
-        value = special.get(req.get("special", ""), None)
+        value = special.get(req.get("special", ""))
         f = float(req["float"]) if value is None else value
         out: dict[str, Any] = {"sprint": go_sprint(f), "sprint_list": go_sprint([f])}
         if math.isfinite(f):

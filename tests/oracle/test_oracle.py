@@ -14,7 +14,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import random
-import re
 import sys
 import time
 from collections import Counter
@@ -28,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import exprgen
 import harness
+from gaps import KNOWN_GAPS, gap_of
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO.parent / "shared" / "reference" / "expr-conformance.jsonl"
@@ -35,9 +35,6 @@ SEED = 20261203
 GENERATED = 10_000  # expression cases in the default run (issue 15: at least 10,000)
 OTHER = 4_000  # regex, float, duration and RFC 3339 cases
 TIME_BUDGET = 120.0  # seconds for generating and comparing; the case count is the floor
-
-# detail regex -> why it is not fixed yet. Accepted differences would go here too (none are).
-KNOWN_GAPS: dict[str, str] = {}
 
 
 @pytest.fixture(scope="session")
@@ -51,11 +48,8 @@ def oracle() -> Iterator[harness.Oracle]:
     process.close()
 
 
-def _gap(detail: str) -> str | None:
-    for pattern in KNOWN_GAPS:
-        if re.search(pattern, detail):
-            return pattern
-    return None
+def _gap(d: harness.Disagreement) -> str | None:
+    return gap_of(d)
 
 
 def _report(found: list[harness.Disagreement], shrunk: list[str]) -> str:
@@ -68,7 +62,8 @@ def _report(found: list[harness.Disagreement], shrunk: list[str]) -> str:
 def _load_table() -> Any:
     path = REPO / "tests" / "expr" / "gotime_table.py"
     spec = importlib.util.spec_from_file_location("gotime_table_for_oracle", path)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -101,7 +96,7 @@ def test_conformance_corpus_against_go(oracle: harness.Oracle) -> None:
     rows = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line]
     requests = [{"expr": row["expr"], "env": row["env"]} for row in rows]
     found = harness.run_batch(oracle, requests)
-    unexplained = [d for d in found if _gap(d.detail) is None]
+    unexplained = [d for d in found if _gap(d) is None]
     assert not unexplained, _report(unexplained, [d.describe() for d in unexplained])
 
 
@@ -116,8 +111,8 @@ def test_generated_expressions_against_go(oracle: harness.Oracle) -> None:
     requests = [{"expr": tree.render(), "event": event} for tree, event in cases]
     found = harness.run_batch(oracle, requests)
     assert time.monotonic() - start < TIME_BUDGET, "the generated run blew its time budget"
-    seen_gaps = {_gap(d.detail) for d in found} - {None}
-    unexplained = [d for d in found if _gap(d.detail) is None]
+    seen_gaps = {_gap(d) for d in found} - {None}
+    unexplained = [d for d in found if _gap(d) is None]
     shrunk: list[str] = []
     for d in unexplained[:12]:
         index = requests.index(d.request)
@@ -135,9 +130,7 @@ def test_regex_floats_and_time_against_go(oracle: harness.Oracle) -> None:
     found = harness.run_batch(oracle, requests)
     shrunk = []
     for d in found[:12]:
-        field = {"regex": "pattern", "duration": "text", "rfc3339": "text"}.get(
-            d.request["mode"]
-        )
+        field = {"regex": "pattern", "duration": "text", "rfc3339": "text"}.get(d.request["mode"])
         shrunk.append((harness.shrink_text(oracle, d, field) if field else d).describe())
     assert not found, _report(found, shrunk)
     modes = Counter(req["mode"] for req in requests)
