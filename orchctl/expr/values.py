@@ -48,13 +48,9 @@ class GoUint8(int):
 
 
 def _byte_args(a: Any, b: Any) -> tuple[Any, Any, bool]:
-    """Go's runtime on uint8 operands: both uint8 -> uint8 arithmetic; mixed -> as int."""
+    """Go's runtime on uint8 operands: computed as int (uint8 + uint8 is an int in expr)."""
     both = type(a) is GoUint8 and type(b) is GoUint8
     return (int(a) if type(a) is GoUint8 else a), (int(b) if type(b) is GoUint8 else b), both
-
-
-def _as_byte(result: Any) -> Any:
-    return GoUint8(result & 0xFF) if type(result) is int else result
 
 
 class GoIntList(GoList):
@@ -287,8 +283,8 @@ def add(a: Any, b: Any) -> Any:
     if type(a) is GoUint8 or type(b) is GoUint8:
         if not (is_number(a) and is_number(b)):
             raise _bad("+", a, b)
-        x, y, both = _byte_args(a, b)
-        return _as_byte(add(x, y)) if both else add(x, y)
+        x, y, _ = _byte_args(a, b)
+        return add(x, y)  # Go's runtime widens bytes to int
     ta = type(a)
     tb = type(b)
     if ta is int and tb is int:
@@ -313,8 +309,8 @@ def sub(a: Any, b: Any) -> Any:
     if type(a) is GoUint8 or type(b) is GoUint8:
         if not (is_number(a) and is_number(b)):
             raise _bad("-", a, b)
-        x, y, both = _byte_args(a, b)
-        return _as_byte(sub(x, y)) if both else sub(x, y)
+        x, y, _ = _byte_args(a, b)
+        return sub(x, y)  # Go's runtime widens bytes to int
     ta = type(a)
     tb = type(b)
     if ta is int and tb is int:
@@ -335,8 +331,8 @@ def mul(a: Any, b: Any) -> Any:
     if type(a) is GoUint8 or type(b) is GoUint8:
         if not (is_number(a) and is_number(b)):
             raise _bad("*", a, b)
-        x, y, both = _byte_args(a, b)
-        return _as_byte(mul(x, y)) if both else mul(x, y)
+        x, y, _ = _byte_args(a, b)
+        return mul(x, y)  # Go's runtime widens bytes to int
     ta = type(a)
     tb = type(b)
     if ta is int and tb is int:
@@ -376,8 +372,8 @@ def mod(a: Any, b: Any) -> int:
     if type(a) is GoUint8 or type(b) is GoUint8:
         if not (is_number(a) and is_number(b)):
             raise _bad("%", a, b)
-        x, y, both = _byte_args(a, b)
-        return _as_byte(mod(x, y)) if both else mod(x, y)
+        x, y, _ = _byte_args(a, b)
+        return mod(x, y)  # Go's runtime widens bytes to int
     if type(a) is int and type(b) is int:
         if b == 0:
             raise RtError("runtime error: integer divide by zero")
