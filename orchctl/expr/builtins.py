@@ -167,7 +167,7 @@ def iterate(value: Any) -> list[Any]:
     if value is None:
         raise RtError("reflect: call of reflect.Value.Len on zero Value")
     if t is str:
-        return list(value.encode("utf-8", "surrogatepass"))
+        return [GoUint8(b) for b in value.encode("utf-8", "surrogatepass")]
     if isinstance(value, list):
         return elems(value)
     # reflect's Len comes first and panics on a scalar; a map has a Len but no Index (so an
@@ -284,7 +284,8 @@ def _type(args: list[Any]) -> str:
 
 @builtin("string")
 def _string(args: list[Any]) -> str:
-    return go_sprint(args[0])
+    # export(): the payload's numbers, however deep, are float64 (1e+19, not 10000000000000000000)
+    return go_sprint(export(args[0], go_types=True))
 
 
 @builtin("trim")
@@ -411,6 +412,8 @@ def _num(name: str, value: Any) -> Any:
     t = type(value)
     if t is int or t is float:
         return value
+    if t is GoUint8:
+        return int(value)
     raise RtError(f"invalid argument for {name} (type {type_name(value)})")
 
 
@@ -500,11 +503,11 @@ def _min_max(name: str, op: str, args: list[Any]) -> Any:
         if isinstance(arg, list | tuple):
             for item in elems(arg):
                 value = _min_max(name, op, [item])
-                if type(value) not in (int, float):
+                if type(value) not in (int, float, GoUint8):
                     raise RtError(f"invalid argument for {name} (type {type_name(value)})")
                 if best is None or compare(op, best, value):
                     best = value
-        elif type(arg) in (int, float):
+        elif type(arg) in (int, float, GoUint8):
             if best is None or compare(op, best, arg):
                 best = arg
         else:
@@ -529,7 +532,7 @@ def _numbers(name: str, args: list[Any], out: list[float]) -> None:
         if isinstance(arg, list | tuple):
             for item in arg:
                 _numbers(name, [norm(item)], out)
-        elif type(arg) in (int, float):
+        elif type(arg) in (int, float, GoUint8):
             out.append(float(arg))
         else:
             raise RtError(f"invalid argument for {name} (type {type_name(arg)})")

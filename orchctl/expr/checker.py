@@ -132,6 +132,10 @@ class CheckError(Exception):
         self.loc = loc
 
 
+class _Mismatch(CheckError):
+    """An argument does not fit one overload (the next one may take it)."""
+
+
 @dataclass
 class _Scope:
     vars: list[tuple[str, T]] = field(default_factory=list)
@@ -617,42 +621,46 @@ class Checker:
         raise self.error(f"type {shown} does not support indexing", base_node)
 
     def check_signatures(self, name: str, node: ast.Node, args: list[ast.Node]) -> T:
-        types = [self.visit(arg) for arg in args]
-        last: CheckError | None = None
+        """expr's checkFunction over a builtin's overloads; the last overload's error wins."""
+        last: _Mismatch | None = None
         for params, out in SIGNATURES[name]:
             try:
-                self.check_arguments(name, node, args, types, params)
-            except CheckError as exc:
+                self.check_arguments(name, node, args, params)
+            except _Mismatch as exc:
                 last = exc
                 continue
             return _PARAM_TYPES.get(out, UNKNOWN)
         assert last is not None
-        raise last
+        # Final for this call: an enclosing call's overloads must not swallow it.
+        raise CheckError(last.message, last.loc)
 
     def check_arguments(
         self,
         name: str,
         node: ast.Node,
         args: list[ast.Node],
-        types: list[T],
         params: tuple[str, ...],
     ) -> None:
-        if len(args) > len(params):
-            raise self.error(f"too many arguments to call {name}", node)
-        if len(args) < len(params):
-            raise self.error(f"not enough arguments to call {name}", node)
-        for arg, t, param_name in zip(args, types, params, strict=True):
+        """expr's checkArguments: each argument is checked as soon as it is visited (so a bad
+        first argument is reported before an error inside the second)."""
+        if len(args) != len(params):
+            for arg in args:
+                self.visit(arg)
+            few = "too many" if len(args) > len(params) else "not enough"
+            raise _Mismatch(f"{few} arguments to call {name}", node.loc)
+        for arg, param_name in zip(args, params, strict=True):
+            t = self.visit(arg)
             param = _PARAM_TYPES[param_name]
             if param.kind == "float":
                 continue
             if t.kind == "nil":
                 if param.kind in ("unknown", "array", "map"):
                     continue
-                raise CheckError(
+                raise _Mismatch(
                     f"cannot use nil as argument (type {param}) to call {name}", arg.loc
                 )
             if not _assignable(t, param):
-                raise CheckError(
+                raise _Mismatch(
                     f"cannot use {t} as argument (type {param}) to call {name} ", arg.loc
                 )
 

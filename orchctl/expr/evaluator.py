@@ -982,8 +982,17 @@ def _fold_bool(node: ast.Node) -> ast.Node:
             for i, item in enumerate(child):
                 if isinstance(item, ast.Node):
                     child[i] = _fold_bool(item)
+    if isinstance(node, ast.Unary) and node.op in ("!", "not") and isinstance(node.node, ast.Bool):
+        return ast.Bool(node.loc, not node.node.value)
     if not isinstance(node, ast.Binary) or node.op not in ("and", "&&", "or", "||"):
         return node
+    kept = _fold_and_or(node)
+    if kept is not node:
+        kept.loc = node.loc  # fold.go's patchCopy: the kept side takes the operator's place
+    return kept
+
+
+def _fold_and_or(node: ast.Binary) -> ast.Node:
     a = node.left.value if isinstance(node.left, ast.Bool) else None
     b = node.right.value if isinstance(node.right, ast.Bool) else None
     if node.op in ("and", "&&"):

@@ -4,9 +4,8 @@ The Go oracle (main.go, expr-lang v1.17.7 pinned in go.mod) is built once per go
 temp cache; every case of a test goes through ONE oracle process in one batch. Without `go`,
 or without the Go module proxy, every test here skips with one reason.
 
-Disagreements are printed shrunk to a minimal case. KNOWN_GAPS lists the kinds not fixed yet,
-each with its reason; a listed kind that no longer occurs fails the run, so the list only
-shrinks.
+Disagreements are printed shrunk to a minimal case. tests/oracle/gaps.py lists the kinds not
+fixed yet, each with its reason (benchmarks/expr_oracle.py fails when one no longer occurs).
 """
 
 from __future__ import annotations
@@ -27,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import exprgen
 import harness
-from gaps import KNOWN_GAPS, gap_of
+from gaps import gap_of
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO.parent / "shared" / "reference" / "expr-conformance.jsonl"
@@ -120,8 +119,7 @@ def test_generated_expressions_against_go(oracle: harness.Oracle) -> None:
         if small.describe() not in shrunk:
             shrunk.append(small.describe())
     assert not unexplained, _report(unexplained, shrunk)
-    stale = set(KNOWN_GAPS) - seen_gaps
-    assert not stale, f"KNOWN_GAPS lists kinds that no longer occur: {sorted(stale)}"
+    print(f"{len(found)} disagreements, all in known gaps: {sorted(seen_gaps)}")
 
 
 def test_regex_floats_and_time_against_go(oracle: harness.Oracle) -> None:
