@@ -61,6 +61,9 @@ def _run_error(source: str, event: Any = None) -> ExprRuntimeError:
             "invalid operation: % (mismatched types []interface {} and int)",
         ),
         ("get(1, 1)", "type int does not support indexing"),
+        # arguments are checked as they are visited; an inner call's error is final
+        ('hasPrefix(1, "a"[1])', "cannot use int as argument (type string) to call hasPrefix "),
+        ("replace(1, join(1, 1), 1)", "too many arguments to call join"),
         ("map({}, 1)", "builtin map takes only array (got map[string]interface {})"),
         ("get([], nil)", "non-integer slice index unknown"),
         (
@@ -106,6 +109,15 @@ def test_checker_lets_through_what_go_lets_through(source: str) -> None:
         ("1_000 ^ 0x1F", None, "float64", "9.999999999999999e+92"),  # Go's math.Pow
         ("map(event, 1)", {}, "[]interface {}", "[]"),  # an empty map loops zero times
         ("get(event.n, 1)", {"n": 1}, "<nil>", "<nil>"),
+        (
+            "string(event)",
+            {"a": [10**19, 2**53 + 1]},
+            "string",
+            "map[a:[1e+19 9.007199254740992e+15]]",
+        ),
+        ("event && !(true)", None, "bool", "false"),
+        ("first(filter(event.s, true))", {"s": "a"}, "uint8", "97"),
+        ("max(1, event.s[0])", {"s": "a"}, "uint8", "97"),
         ("get(event.s, 1)", {"s": "ab"}, "uint8", "98"),
     ],
 )
@@ -175,6 +187,11 @@ def test_formance_message_unwraps_as_formance_does(source: str, formance: str) -
     error = _run_error(source)
     assert error.formance_message == formance
     assert str(error).startswith(error.message + " (1:")  # expr's own text keeps the position
+
+
+def test_a_folded_operand_takes_the_operators_position() -> None:
+    error = _run_error("false || event.x.y", {})
+    assert (error.line, error.column) == (1, 7)
 
 
 def test_if_expression_errors_point_at_1_1_as_expr_does() -> None:
