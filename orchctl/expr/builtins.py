@@ -420,7 +420,9 @@ def _num(name: str, value: Any) -> Any:
 @builtin("abs")
 def _abs(args: list[Any]) -> Any:
     value = _num("abs", args[0])
-    return wrap_int(abs(value)) if type(value) is int else abs(value)
+    if type(value) is int:
+        return wrap_int(abs(value))
+    return -value if value < 0 else value  # Go's abs keeps -0
 
 
 @builtin("ceil")

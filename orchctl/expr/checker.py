@@ -372,7 +372,7 @@ class Checker:
                 return right
             if right.kind == "nil":
                 return left
-            if left == right or left is IFACE:
+            if left == right or left is IFACE or (left.kind == right.kind == "array"):
                 return left  # the right side is assignable to the left one
             return UNKNOWN
         raise self.error(f"invalid operation: {op} (mismatched types {left} and {right})", node)

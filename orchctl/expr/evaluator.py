@@ -22,6 +22,7 @@ from orchctl.expr.builtins import (
     slice_op,
     sort_values,
 )
+from orchctl.expr.checker import CheckError
 from orchctl.expr.errors import RtError
 from orchctl.expr.regex import RegexError, compile_regex
 from orchctl.expr.values import (
@@ -984,6 +985,14 @@ def _fold_bool(node: ast.Node) -> ast.Node:
                     child[i] = _fold_bool(item)
     if isinstance(node, ast.Unary) and node.op in ("!", "not") and isinstance(node.node, ast.Bool):
         return ast.Bool(node.loc, not node.node.value)
+    if (
+        isinstance(node, ast.Binary)
+        and node.op == "%"
+        and isinstance(node.left, ast.Int)
+        and isinstance(node.right, ast.Int)
+        and node.right.value == 0
+    ):
+        raise CheckError("integer divide by zero", node.loc)  # fold.go folds it at compile time
     if not isinstance(node, ast.Binary) or node.op not in ("and", "&&", "or", "||"):
         return node
     kept = _fold_and_or(node)

@@ -64,6 +64,8 @@ def _run_error(source: str, event: Any = None) -> ExprRuntimeError:
         # arguments are checked as they are visited; an inner call's error is final
         ('hasPrefix(1, "a"[1])', "cannot use int as argument (type string) to call hasPrefix "),
         ("replace(1, join(1, 1), 1)", "too many arguments to call join"),
+        ("1 % 0", "integer divide by zero"),  # folded at compile time
+        ("1 - [] ?? [1, 2, 3]", "invalid operation: - (mismatched types int and []interface {})"),
         ("map({}, 1)", "builtin map takes only array (got map[string]interface {})"),
         ("get([], nil)", "non-integer slice index unknown"),
         (
@@ -116,6 +118,7 @@ def test_checker_lets_through_what_go_lets_through(source: str) -> None:
             "map[a:[1e+19 9.007199254740992e+15]]",
         ),
         ("event && !(true)", None, "bool", "false"),
+        ("abs(-1e21 * 0)", None, "float64", "-0"),
         ("first(filter(event.s, true))", {"s": "a"}, "uint8", "97"),
         ("max(1, event.s[0])", {"s": "a"}, "uint8", "97"),
         ("get(event.s, 1)", {"s": "ab"}, "uint8", "98"),

@@ -22,7 +22,7 @@ def _has(pattern: str) -> Callable[[Disagreement], bool]:
 # Each was found by this oracle; see CHANGELOG "Issue 15" for the ones that were fixed.
 KNOWN_GAPS: dict[str, tuple[Callable[[Disagreement], bool], str]] = {
     "findLast-constant-predicate": (
-        _has(r"\bfindLast(Index)?\(|\bfindIndex\("),
+        _has(r"\bfindLast(Index)?\(|\bfindIndex\(|\blast\([^)]*filter\("),
         "expr-lang v1.17.7 compiles findLast/findIndex/findLastIndex with a predicate it folds "
         "to a constant (`true`, `{false}`, `1 == 1 ? true : x`) so "
         "that a stale value stays on its VM stack (`[1, findLast([], true)]` is "
