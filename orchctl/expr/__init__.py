@@ -19,9 +19,11 @@ from orchctl.expr.errors import ExprCompileError, ExprError, ExprRuntimeError, R
 from orchctl.expr.evaluator import MAX_STEPS, TIMEOUT_SECONDS, ChainNil, Compiler, Ctx, optimize
 from orchctl.expr.gofmt import filter_matches, go_sprint, stringify
 from orchctl.expr.parser import MAX_SOURCE_LENGTH, parse
-from orchctl.expr.values import GoAnyMap, GoList, GoMap, export
+from orchctl.expr.values import GoAnyMap, GoIntList, GoList, GoMap, GoPairMap, GoStrList, export
 
-_CONTAINERS: frozenset[type[Any]] = frozenset({list, dict, tuple, GoList, GoMap, GoAnyMap})
+_CONTAINERS: frozenset[type[Any]] = frozenset(
+    {list, dict, tuple, GoList, GoMap, GoAnyMap, GoIntList, GoStrList, GoPairMap}
+)
 
 __all__ = [
     "MAX_SOURCE_LENGTH",
@@ -61,9 +63,17 @@ class Program:
         return f"Program({self.source!r})"
 
     def run(
-        self, env: dict[str, Any] | None = None, *, link: Callable[[Any, str], Any] | None = None
+        self,
+        env: dict[str, Any] | None = None,
+        *,
+        link: Callable[[Any, str], Any] | None = None,
+        go_types: bool = False,
     ) -> Any:
-        """Evaluate with ``env`` (e.g. ``{"event": payload}``); raise :class:`ExprRuntimeError`."""
+        """Evaluate with ``env`` (e.g. ``{"event": payload}``); raise :class:`ExprRuntimeError`.
+
+        Results are plain lists and dicts; with ``go_types`` a []int, []string or a map with
+        interface{} keys keeps a list/dict subclass naming its Go type (``type_name``).
+        """
         given = cast(object, {} if env is None else env)
         if not isinstance(given, dict):
             raise ExprRuntimeError(f"the environment must be a mapping, not {type(given).__name__}")
@@ -71,10 +81,12 @@ class Program:
         try:
             result = self._fn(ctx)
             if type(result) in _CONTAINERS:
-                result = export(result)
+                result = export(result, go_types=go_types)
             return result
         except RtError as exc:
-            raise ExprRuntimeError(exc.msg, self.source, exc.loc or 0) from None
+            raise ExprRuntimeError(
+                exc.msg, self.source, exc.loc or 0, wrapped=exc.wrapped
+            ) from None
         except ExprRuntimeError:
             raise
         except ChainNil:

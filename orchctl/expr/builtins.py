@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from orchctl.expr.errors import RtError
-from orchctl.expr.gofmt import go_quote, go_sprint, to_json
+from orchctl.expr.gofmt import go_sprint, to_json
 from orchctl.expr.gotime import (
     DEFAULT_LAYOUTS,
     UTC,
@@ -29,12 +29,17 @@ from orchctl.expr.gotime import (
     parse_time,
 )
 from orchctl.expr.values import (
+    GO_LISTS,
     INT_MIN,
     MAX_ITEMS,
     MAX_STRING,
     GoAnyMap,
+    GoIntList,
     GoList,
     GoMap,
+    GoPairMap,
+    GoStrList,
+    GoUint8,
     assert_type,
     compare,
     elems,
@@ -45,6 +50,7 @@ from orchctl.expr.values import (
     norm,
     to_int,
     type_name,
+    unhashable,
     wrap_int,
 )
 
@@ -87,7 +93,7 @@ def fetch(base: Any, key: Any) -> Any:
                 )
         value = base.get(key)
         return float(value) if t is dict and type(value) is int else value
-    if t is list or t is GoList or t is tuple:
+    if t is list or t in GO_LISTS or t is tuple:
         index = to_int(key)
         size = len(base)
         if index < 0:
@@ -95,12 +101,12 @@ def fetch(base: Any, key: Any) -> Any:
         if index < 0 or index >= size:
             raise RtError(f"index out of range: {index} (array length is {size})")
         value = base[index]
-        return float(value) if t is not GoList and type(value) is int else value
-    if t is GoAnyMap:
+        return float(value) if t not in GO_LISTS and type(value) is int else value
+    if t is GoAnyMap or t is GoPairMap:
         try:
             return base.get(key)
         except TypeError:
-            raise RtError(f"runtime error: hash of unhashable type {type_name(key)}") from None
+            raise unhashable(key, base) from None
     if base is None:
         raise RtError(f"cannot fetch {go_sprint(key)} from <nil>")
     if t is str:
@@ -111,7 +117,7 @@ def fetch(base: Any, key: Any) -> Any:
             index += size
         if index < 0 or index >= size:
             raise RtError(f"index out of range: {index} (array length is {size})")
-        return data[index]
+        return GoUint8(data[index])
     if isinstance(base, GoTime | GoDuration | GoLocation) and type(key) is str:
         method = base.method(key)
         if method is not None:
@@ -145,7 +151,7 @@ class _GoMethod:
 
 def call_value(fn: Any, args: list[Any]) -> Any:
     if fn is None:
-        raise RtError("reflect: call of reflect.Value.Call on zero Value")
+        raise RtError("invalid operation: cannot call nil")
     if isinstance(fn, _GoMethod):
         return fn(*args)
     raise RtError(f"reflect: call of reflect.Value.Call on {kind_name(fn)} Value")
@@ -154,17 +160,22 @@ def call_value(fn: Any, args: list[Any]) -> Any:
 def iterate(value: Any) -> list[Any]:
     """The elements a predicate builtin loops over."""
     t = type(value)
-    if t is GoList:
+    if t in GO_LISTS:
         return cast(list[Any], value)
     if t is list or t is tuple:
         return [float(x) if type(x) is int else x for x in value]
     if value is None:
         raise RtError("reflect: call of reflect.Value.Len on zero Value")
     if t is str:
-        return list(value.encode("utf-8", "surrogatepass"))
+        return [GoUint8(b) for b in value.encode("utf-8", "surrogatepass")]
     if isinstance(value, list):
         return elems(value)
-    raise RtError(f"reflect: call of reflect.Value.Index on {kind_name(value)} Value")
+    # reflect's Len comes first and panics on a scalar; a map has a Len but no Index (so an
+    # empty map loops zero times).
+    if isinstance(value, dict) and not value:
+        return []
+    method = "Index" if isinstance(value, dict) else "Len"
+    raise RtError(f"reflect: call of reflect.Value.{method} on {kind_name(value)} Value")
 
 
 def in_op(needle: Any, coll: Any) -> bool:
@@ -179,8 +190,8 @@ def in_op(needle: Any, coll: Any) -> bool:
                 "to type string"
             )
         return needle in coll
-    if t is list or t is GoList or t is tuple:
-        foreign = t is not GoList
+    if t is list or t in GO_LISTS or t is tuple:
+        foreign = t not in GO_LISTS
         for item in coll:
             if foreign and type(item) is int:
                 item = float(item)
@@ -189,11 +200,11 @@ def in_op(needle: Any, coll: Any) -> bool:
         return False
     if coll is None:
         return False
-    if t is GoAnyMap:
+    if t is GoAnyMap or t is GoPairMap:
         try:
             return needle in coll
         except TypeError:
-            return False
+            raise unhashable(needle, coll) from None
     raise RtError(f'operator "in" not defined on {type_name(coll)}')
 
 
@@ -202,10 +213,10 @@ def make_range(start: Any, end: Any) -> GoList:
     high = to_int(end)
     size = high - low + 1
     if size <= 0:
-        return GoList()
+        return GoIntList()
     if size > MAX_ITEMS:
         raise RtError("memory budget exceeded")
-    return GoList(range(low, high + 1))
+    return GoIntList(range(low, high + 1))
 
 
 def slice_op(base: Any, start: Any, end: Any) -> Any:
@@ -222,11 +233,11 @@ def slice_op(base: Any, start: Any, end: Any) -> Any:
         a = min(a, b)
         if isinstance(base, str):
             return base[a:b]
-        if type(base) is GoList:
-            return GoList(base[a:b])
+        if type(base) in GO_LISTS:
+            return type(base)(base[a:b])
         return GoList(norm(x) for x in base[a:b])
-    if base is None and end is None:
-        raise RtError("invalid argument for len (type <nil>)")
+    if end is None and not isinstance(base, dict):  # expr takes len() first
+        raise RtError(f"invalid argument for len (type {type_name(base)})")
     raise RtError(f"cannot slice {go_sprint(0 if start is None else start)}")
 
 
@@ -251,6 +262,8 @@ def _type(args: list[Any]) -> str:
         return "bool"
     if t is int:
         return "int"
+    if t is GoUint8:
+        return "uint"  # expr's type() names every unsigned kind "uint"
     if t is float:
         return "float"
     if t is str:
@@ -271,7 +284,8 @@ def _type(args: list[Any]) -> str:
 
 @builtin("string")
 def _string(args: list[Any]) -> str:
-    return go_sprint(args[0])
+    # export(): the payload's numbers, however deep, are float64 (1e+19, not 10000000000000000000)
+    return go_sprint(export(args[0], go_types=True))
 
 
 @builtin("trim")
@@ -323,14 +337,14 @@ def _go_split(s: str, sep: str, n: int, after: bool) -> list[str]:
 def _split(args: list[Any]) -> GoList:
     _arity(args, 2, 3, name="split")
     n = to_int(args[2]) if len(args) == 3 else -1
-    return GoList(_go_split(_str(args[0]), _str(args[1]), n, after=False))
+    return GoStrList(_go_split(_str(args[0]), _str(args[1]), n, after=False))
 
 
 @builtin("splitAfter")
 def _split_after(args: list[Any]) -> GoList:
     _arity(args, 2, 3, name="splitAfter")
     n = to_int(args[2]) if len(args) == 3 else -1
-    return GoList(_go_split(_str(args[0]), _str(args[1]), n, after=True))
+    return GoStrList(_go_split(_str(args[0]), _str(args[1]), n, after=True))
 
 
 @builtin("replace")
@@ -361,9 +375,11 @@ def _repeat(args: list[Any]) -> str:
 def _join(args: list[Any]) -> str:
     glue = _str(args[1]) if len(args) == 2 else ""
     items = args[0]
-    if not isinstance(items, list | tuple):
-        raise RtError(f"invalid argument for join (type {type_name(items)})")
-    result = glue.join(_str(norm(item)) for item in items)
+    if not isinstance(items, list | tuple) or type(items) is GoIntList:
+        shown = "%!s(<nil>)" if items is None else type_name(items)  # %s of a nil reflect.Type
+        raise RtError(f"invalid argument for join (type {shown})")
+    values = elems(items)
+    result = glue.join(_str(item) for item in values)
     if len(result) > MAX_STRING:
         raise RtError("memory budget exceeded")
     return result
@@ -396,13 +412,17 @@ def _num(name: str, value: Any) -> Any:
     t = type(value)
     if t is int or t is float:
         return value
+    if t is GoUint8:
+        return int(value)
     raise RtError(f"invalid argument for {name} (type {type_name(value)})")
 
 
 @builtin("abs")
 def _abs(args: list[Any]) -> Any:
     value = _num("abs", args[0])
-    return wrap_int(abs(value)) if type(value) is int else abs(value)
+    if type(value) is int:
+        return wrap_int(abs(value))
+    return -value if value < 0 else value  # Go's abs keeps -0
 
 
 @builtin("ceil")
@@ -446,12 +466,16 @@ def _int(args: list[Any]) -> int:
         return int(value)
     if t is float:
         return float_to_int(value)
+    if value is None:
+        raise RtError("reflect: call of reflect.Value.Type on zero Value")
+    if isinstance(value, int) and t is not bool:
+        return int(value)  # a uint8 byte
     if t is str:
         if not _ATOI.fullmatch(value):
-            raise RtError(f"strconv.Atoi: parsing {go_quote(value)}: invalid syntax")
+            raise RtError(f"invalid operation: int({value})")
         number = int(value)
         if not INT_MIN <= number <= -INT_MIN - 1:
-            raise RtError(f"strconv.Atoi: parsing {go_quote(value)}: value out of range")
+            raise RtError(f"invalid operation: int({value})")
         return number
     raise RtError(f"invalid operation: int({type_name(value)})")
 
@@ -460,19 +484,17 @@ def _int(args: list[Any]) -> int:
 def _float(args: list[Any]) -> float:
     value = args[0]
     t = type(value)
-    if t is float or t is int:
+    if t is float or t is int or t is GoUint8:
         return float(value)
     if t is str:
         if not value or not _PARSE_FLOAT.fullmatch(value) or "_" in value:
-            raise RtError(f"strconv.ParseFloat: parsing {go_quote(value)}: invalid syntax")
+            raise RtError(f"invalid operation: float({value})")
         try:
             number = float(value)
         except ValueError:
-            raise RtError(
-                f"strconv.ParseFloat: parsing {go_quote(value)}: invalid syntax"
-            ) from None
+            raise RtError(f"invalid operation: float({value})") from None
         if math.isinf(number) and "inf" not in value.lower():
-            raise RtError(f"strconv.ParseFloat: parsing {go_quote(value)}: value out of range")
+            raise RtError(f"invalid operation: float({value})")
         return number
     raise RtError(f"invalid operation: float({type_name(value)})")
 
@@ -483,11 +505,11 @@ def _min_max(name: str, op: str, args: list[Any]) -> Any:
         if isinstance(arg, list | tuple):
             for item in elems(arg):
                 value = _min_max(name, op, [item])
-                if type(value) not in (int, float):
+                if type(value) not in (int, float, GoUint8):
                     raise RtError(f"invalid argument for {name} (type {type_name(value)})")
                 if best is None or compare(op, best, value):
                     best = value
-        elif type(arg) in (int, float):
+        elif type(arg) in (int, float, GoUint8):
             if best is None or compare(op, best, arg):
                 best = arg
         else:
@@ -512,7 +534,7 @@ def _numbers(name: str, args: list[Any], out: list[float]) -> None:
         if isinstance(arg, list | tuple):
             for item in arg:
                 _numbers(name, [norm(item)], out)
-        elif type(arg) in (int, float):
+        elif type(arg) in (int, float, GoUint8):
             out.append(float(arg))
         else:
             raise RtError(f"invalid argument for {name} (type {type_name(arg)})")
@@ -549,7 +571,7 @@ def _median(args: list[Any]) -> float:
 @builtin("toJSON")
 def _to_json(args: list[Any]) -> str:
     try:
-        return to_json(export(args[0]))
+        return to_json(export(args[0], go_types=True))
     except ValueError as exc:
         raise RtError(str(exc)) from None
 
@@ -687,10 +709,31 @@ def _last(args: list[Any]) -> Any:
 
 @builtin("get")
 def _get(args: list[Any]) -> Any:
-    try:
-        return fetch(args[0], args[1])
-    except RtError:
+    """builtin get (expr builtin/lib.go): nil when absent, reflect's errors when mistyped."""
+    base, key = args[0], args[1]
+    if base is None:
         return None
+    if isinstance(base, GoTime | GoDuration | GoLocation):
+        return fetch(base, key) if type(key) is str and base.method(key) else None
+    if isinstance(base, list | tuple | str):
+        index = to_int(key)
+        size = len(base.encode("utf-8", "surrogatepass")) if isinstance(base, str) else len(base)
+        if -size <= index < size:
+            return fetch(base, index)
+        return None
+    if type(base) is GoAnyMap or type(base) is GoPairMap:
+        try:
+            return base.get(key)
+        except TypeError:
+            raise unhashable(key, base) from None
+    if isinstance(base, dict):
+        if key is not None and type(key) is not str:
+            raise RtError(
+                f"reflect.Value.MapIndex: value of type {type_name(key)} is not assignable "
+                "to type string"
+            )
+        return fetch(base, "" if key is None else key)
+    return None
 
 
 @builtin("take")
@@ -745,7 +788,7 @@ def _from_pairs(args: list[Any]) -> GoMap:
     pairs = args[0]
     if not isinstance(pairs, list | tuple):
         raise RtError(f"cannot transform {go_sprint(pairs)} from pairs")
-    out = GoAnyMap()
+    out = GoPairMap()
     for pair in elems(pairs):
         if not isinstance(pair, list | tuple):
             raise RtError(f"invalid pair {go_sprint(pair)}")
@@ -755,7 +798,7 @@ def _from_pairs(args: list[Any]) -> GoMap:
         try:
             out[key] = value
         except TypeError:
-            raise RtError(f"runtime error: hash of unhashable type {type_name(key)}") from None
+            raise unhashable(key, out) from None
     return out
 
 

@@ -20,15 +20,25 @@ FUNCTIONS = frozenset({"link"})
 class T:
     kind: str  # unknown nil int float bool string array map func time duration location
     elem: T | None = None
+    #: How expr prints the type when it differs from the kind's default: an "unknown" is
+    #: either expr's Nature{} (no type: "unknown") or a value typed interface{} (the element
+    #: of []interface {}, the value of map[string]interface {}).
+    shown: str = field(default="", compare=False)
 
     def __str__(self) -> str:
         k = self.kind
+        if self.shown:
+            return self.shown
         if k == "unknown":
-            return "interface {}"
+            return "unknown"
+        if k == "nil":
+            return "unknown"  # expr v1.17's Nature of nil has no reflect.Type
         if k == "float":
             return "float64"
         if k == "array":
-            return "[]" + (str(self.elem) if self.elem is not None else "interface {}")
+            # expr types literals, ranges and map() results by their elements but prints
+            # them as []interface {}; a builtin's real []string etc. carries `shown`.
+            return "[]interface {}"
         if k == "map":
             return "map[string]interface {}"
         if k == "anymap":
@@ -44,7 +54,13 @@ class T:
         return k
 
 
+def _s(t: T) -> str:
+    """A type as builtins' Validate prints it (``%s`` of a reflect.Type; nil's is a nil Type)."""
+    return "%!s(<nil>)" if t.kind == "nil" else str(t)
+
+
 UNKNOWN = T("unknown")
+IFACE = T("unknown", shown="interface {}")
 NIL = T("nil")
 INT = T("int")
 FLOAT = T("float")
@@ -52,7 +68,8 @@ BOOL = T("bool")
 STRING = T("string")
 ARRAY = T("array")
 MAP = T("map")
-ANYMAP = T("anymap")
+ANYMAP = T("anymap", T("array"))  # groupBy: map[interface {}][]interface {}
+PAIRMAP = T("anymap", T("unknown", shown="interface {}"), shown="map[interface {}]interface {}")
 TIME = T("time")
 DURATION = T("duration")
 LOCATION = T("location")
@@ -63,9 +80,13 @@ def array_of(elem: T) -> T:
 
 
 def elem_of(t: T) -> T:
-    if t.kind == "array" and t.elem is not None:
-        return t.elem
+    if t.kind == "array":
+        return t.elem if t.elem is not None else IFACE
     return UNKNOWN
+
+
+# reflect.Kind of a type, as expr's array literal compares its elements' kinds.
+_REFLECT_KIND = {"unknown": "invalid", "nil": "invalid", "anymap": "map", "duration": "int64"}
 
 
 def _is(t: T, *kinds: str) -> bool:
@@ -109,6 +130,10 @@ class CheckError(Exception):
         super().__init__(message)
         self.message = message
         self.loc = loc
+
+
+class _Mismatch(CheckError):
+    """An argument does not fit one overload (the next one may take it)."""
 
 
 @dataclass
@@ -183,9 +208,9 @@ _PARAM_TYPES: dict[str, T] = {
     "float": FLOAT,
     "bool": BOOL,
     "[]any": ARRAY,
-    "[]string": T("array", STRING),
-    "[]int": T("array", INT),
-    "[]float64": T("array", FLOAT),
+    "[]string": T("array", STRING, shown="[]string"),
+    "[]int": T("array", INT, shown="[]int"),
+    "[]float64": T("array", FLOAT, shown="[]float64"),
     "duration": DURATION,
     "location": LOCATION,
     "time": TIME,
@@ -196,7 +221,8 @@ def _assignable(t: T, param: T) -> bool:
     if is_any(param) or is_any(t):
         return True
     if t.kind == "array" and param.kind == "array":
-        return t.elem == param.elem
+        # expr takes any array where a builtin wants []interface {} ([]int for join's []any).
+        return param.elem is None or t.elem is None or t.elem == param.elem
     return t.kind == param.kind
 
 
@@ -296,7 +322,7 @@ class Checker:
             if left.kind == "int" and right.kind == "int":
                 return INT
             if _or(left, right, "int"):
-                return UNKNOWN
+                return INT  # expr: an integer whenever it may be one
         elif op == "+":
             if is_number(left) and is_number(right):
                 return _combined(left, right)
@@ -346,8 +372,8 @@ class Checker:
                 return right
             if right.kind == "nil":
                 return left
-            if left == right:
-                return left
+            if left == right or left is IFACE or (left.kind == right.kind == "array"):
+                return left  # the right side is assignable to the left one
             return UNKNOWN
         raise self.error(f"invalid operation: {op} (mismatched types {left} and {right})", node)
 
@@ -355,16 +381,22 @@ class Checker:
         return self.visit(node.node)
 
     def visit_Member(self, node: ast.Member) -> T:
+        """expr v1.17's memberNode."""
         base = self.visit(node.node)
         prop = self.visit(node.prop)
         if isinstance(node.node, ast.Ident) and node.node.name == "$env":
             return UNKNOWN
-        if base.kind == "nil" and isinstance(node.prop, ast.Str):
-            raise self.error(f"type nil has no field {node.prop.value}", node)
-        if base.kind in ("map",):
-            if prop.kind not in ("string", "unknown", "nil"):
-                raise self.error(f"cannot use {prop} to get an element from {base}", node.prop)
+        if is_any(base):
             return UNKNOWN
+        named = isinstance(node.prop, ast.Str)
+        if base.kind == "nil" and named:
+            raise self.error(f"type nil has no field {node.prop.value}", node)  # type: ignore[attr-defined]
+        if base.kind in ("time", "duration", "location"):
+            return UNKNOWN  # methods and fields of Go's time types
+        if base.kind in ("map", "anymap"):
+            if base.kind == "map" and prop.kind not in ("string", "unknown"):
+                raise self.error(f"cannot use {prop} to get an element from {base}", node.prop)
+            return base.elem if base.kind == "anymap" and base.elem is not None else IFACE
         if base.kind == "array":
             if prop.kind not in ("int", "unknown"):
                 raise self.error(
@@ -372,7 +404,10 @@ class Checker:
                     node.prop,
                 )
             return elem_of(base)
-        return UNKNOWN
+        if named:
+            what = "method" if node.method else "field"
+            raise self.error(f"type {base} has no {what} {node.prop.value}", node)  # type: ignore[attr-defined]
+        raise self.error(f"type {base}[{prop}] is undefined", node)
 
     def visit_Slice(self, node: ast.Slice) -> T:
         t = self.visit(node.node)
@@ -392,8 +427,7 @@ class Checker:
                 return self.check_signatures(callee.name, node, node.args)
             if callee.name not in self.unknown_functions:
                 self.unknown_functions.append(callee.name)
-            for arg in node.args:
-                self.visit(arg)
+            # expr stops at an unknown callee: its arguments are not type-checked.
             return UNKNOWN
         if isinstance(callee, ast.Member):
             self.visit(callee.node)
@@ -440,11 +474,20 @@ class Checker:
             return t2
         if t2.kind == "nil":
             return t1
-        return t1 if t1 == t2 else UNKNOWN
+        if t1 == t2 or t2 is IFACE or (t1.kind == t2.kind and t1.kind == "array"):
+            return t1  # expr: t1 when it is assignable to t2 (interface{} takes anything)
+        return UNKNOWN
 
     def visit_Array(self, node: ast.Array) -> T:
-        for item in node.nodes:
-            self.visit(item)
+        # expr v1.17: all elements of one reflect.Kind -> an array of the last one's type.
+        types = [self.visit(item) for item in node.nodes]
+        kinds = {_REFLECT_KIND.get(t.kind, t.kind) for t in types}
+        if len(kinds) <= 1 and types and types[-1].kind not in ("unknown", "nil"):
+            return T("array", types[-1])
+        if len(kinds) <= 1 and types and types[-1].kind == "nil":
+            return T("array", NIL)
+        if not types:
+            return T("array", UNKNOWN)  # [] is an array of expr's untyped Nature{}
         return ARRAY
 
     def visit_Map(self, node: ast.Map) -> T:
@@ -511,6 +554,12 @@ class Checker:
         for arg in node.args[2:]:
             self.visit(arg)
         out = closure.elem if closure is not None and closure.elem is not None else UNKNOWN
+        if closure is not None and out.kind == "nil":
+            # A closure whose body is nil has no result: not a predicate to expr.
+            inputs = "two" if name == "reduce" else "one"
+            raise self.error(
+                f"predicate should has {inputs} input and one output param", node.args[1]
+            )
         if (
             name in _BOOLEAN_PREDICATES
             and closure is not None
@@ -521,17 +570,22 @@ class Checker:
             return BOOL
         if name in ("count", "findIndex", "findLastIndex"):
             return INT
-        if name in ("filter", "sortBy"):
+        if name == "filter":
             return collection if collection.kind == "array" else ARRAY
+        if name == "sortBy":
+            return collection  # as given: unknown stays unknown
+        if name == "reduce" and closure is not None:
+            return out  # the closure's own type
         if name == "map":
-            return array_of(out)
+            return T("array", out) if out.kind == "unknown" else array_of(out)
         if name in ("find", "findLast"):
             return elem_of(collection)
         if name == "groupBy":
             return ANYMAP
         if name == "sum":
-            target = out if closure is not None else elem_of(collection)
-            return target if is_number(target) else UNKNOWN
+            if closure is not None:
+                return out if is_number(out) else UNKNOWN
+            return elem_of(collection) if collection.kind == "array" else UNKNOWN
         return UNKNOWN
 
     def check_get(self, node: ast.Builtin) -> T:
@@ -550,57 +604,63 @@ class Checker:
         if base.kind == "array":
             prop = self.visit(prop_node)
             if prop.kind == "nil":
-                raise self.error("cannot use nil as slice index", prop_node)
+                raise self.error("non-integer slice index unknown", prop_node)
             if prop.kind not in ("int", "unknown"):
                 raise self.error(f"non-integer slice index {prop}", prop_node)
             return elem_of(base)
         if base.kind in ("map", "anymap"):
             prop = self.visit(prop_node)
             if prop.kind == "nil":
-                raise self.error("cannot use nil as map index", prop_node)
+                raise self.error(f"cannot use unknown to get an element from {base}", prop_node)
             if base.kind == "map" and prop.kind not in ("string", "unknown"):
                 raise self.error(f"cannot use {prop} to get an element from {base}", prop_node)
-            return UNKNOWN
+            if base.kind == "anymap" and base.elem is not None:
+                return base.elem  # groupBy's values are []interface {}
+            return IFACE
         shown = "unknown" if base.kind == "nil" else str(base)
         raise self.error(f"type {shown} does not support indexing", base_node)
 
     def check_signatures(self, name: str, node: ast.Node, args: list[ast.Node]) -> T:
-        types = [self.visit(arg) for arg in args]
-        last: CheckError | None = None
+        """expr's checkFunction over a builtin's overloads; the last overload's error wins."""
+        last: _Mismatch | None = None
         for params, out in SIGNATURES[name]:
             try:
-                self.check_arguments(name, node, args, types, params)
-            except CheckError as exc:
+                self.check_arguments(name, node, args, params)
+            except _Mismatch as exc:
                 last = exc
                 continue
-            return _PARAM_TYPES.get(out, UNKNOWN) if out != "[]string" else T("array", STRING)
+            return _PARAM_TYPES.get(out, UNKNOWN)
         assert last is not None
-        raise last
+        # Final for this call: an enclosing call's overloads must not swallow it.
+        raise CheckError(last.message, last.loc)
 
     def check_arguments(
         self,
         name: str,
         node: ast.Node,
         args: list[ast.Node],
-        types: list[T],
         params: tuple[str, ...],
     ) -> None:
-        if len(args) > len(params):
-            raise self.error(f"too many arguments to call {name}", node)
-        if len(args) < len(params):
-            raise self.error(f"not enough arguments to call {name}", node)
-        for arg, t, param_name in zip(args, types, params, strict=True):
+        """expr's checkArguments: each argument is checked as soon as it is visited (so a bad
+        first argument is reported before an error inside the second)."""
+        if len(args) != len(params):
+            for arg in args:
+                self.visit(arg)
+            few = "too many" if len(args) > len(params) else "not enough"
+            raise _Mismatch(f"{few} arguments to call {name}", node.loc)
+        for arg, param_name in zip(args, params, strict=True):
+            t = self.visit(arg)
             param = _PARAM_TYPES[param_name]
             if param.kind == "float":
                 continue
             if t.kind == "nil":
                 if param.kind in ("unknown", "array", "map"):
                     continue
-                raise CheckError(
+                raise _Mismatch(
                     f"cannot use nil as argument (type {param}) to call {name}", arg.loc
                 )
             if not _assignable(t, param):
-                raise CheckError(
+                raise _Mismatch(
                     f"cannot use {t} as argument (type {param}) to call {name} ", arg.loc
                 )
 
@@ -617,31 +677,33 @@ class Checker:
             arity(1)
             if types[0].kind in ("array", "map", "anymap", "string", "unknown"):
                 return INT
-            raise self.error(f"invalid argument for len (type {types[0]})", node)
+            raise self.error(f"invalid argument for len (type {_s(types[0])})", node)
         if name == "abs":
             arity(1)
             if types[0].kind in ("int", "float", "unknown"):
                 return types[0]
-            raise self.error(f"invalid argument for abs (type {types[0]})", node)
+            raise self.error(f"invalid argument for abs (type {_s(types[0])})", node)
         if name in ("ceil", "floor", "round"):
             arity(1)
             if types[0].kind in ("int", "float", "unknown"):
                 return FLOAT
-            raise self.error(f"invalid argument for {name} (type {types[0]})", node)
+            raise self.error(f"invalid argument for {name} (type {_s(types[0])})", node)
         if name in ("int", "float"):
             arity(1)
             if types[0].kind in ("int", "float", "string", "unknown"):
                 return INT if name == "int" else FLOAT
-            raise self.error(f"invalid argument for {name} (type {types[0]})", node)
+            raise self.error(f"invalid argument for {name} (type {_s(types[0])})", node)
         if name in ("max", "min", "mean", "median"):
             if n == 0:
                 raise self.error(f"not enough arguments to call {name}", node)
+            # builtin.validateAggregateFunc: an array or interface{} argument -> interface{},
+            # else the first argument's type (mean(1, 2) is typed int, though it is 1.5).
             for t in types:
                 if t.kind in ("unknown", "array"):
-                    return FLOAT if name in ("mean", "median") else UNKNOWN
+                    return IFACE
                 if not is_number(t):
-                    raise self.error(f"invalid argument for {name} (type {t})", node)
-            return FLOAT if name in ("mean", "median") else types[0]
+                    raise self.error(f"invalid argument for {name} (type {_s(t)})", node)
+            return types[0]
         if name == "now":
             if n == 0 or (n == 1 and types[0].kind == "location"):
                 return TIME
@@ -659,17 +721,17 @@ class Checker:
             return TIME
         if name in ("first", "last"):
             arity(1)
-            if types[0].kind == "unknown":
-                return UNKNOWN
-            if types[0].kind == "array":
-                return elem_of(types[0])
-            raise self.error(f"cannot get {name} element from {types[0]}", node)
+            if types[0].kind == "array" and types[0].shown and types[0].elem is not None:
+                return types[0].elem  # a real []string etc. (split): its element type
+            if types[0].kind in ("unknown", "array"):
+                return IFACE  # a literal's or map()'s []interface {}: interface{}
+            raise self.error(f"cannot get {name} element from {_s(types[0])}", node)
         if name == "take":
             arity(2)
             if types[0].kind not in ("unknown", "array"):
-                raise self.error(f"cannot take from {types[0]}", node)
+                raise self.error(f"cannot take from {_s(types[0])}", node)
             if types[1].kind not in ("unknown", "int"):
-                raise self.error(f"cannot take {types[1]} elements", node)
+                raise self.error(f"cannot take {_s(types[1])} elements", node)
             return types[0]
         if name in ("keys", "values", "toPairs"):
             arity(1)
@@ -681,23 +743,23 @@ class Checker:
                 "toPairs": "cannot transform",
             }[name]
             suffix = " to pairs" if name == "toPairs" else ""
-            raise self.error(f"{message} {types[0]}{suffix}", node)
+            raise self.error(f"{message} {_s(types[0])}{suffix}", node)
         if name == "fromPairs":
             arity(1)
             if types[0].kind in ("unknown", "array"):
-                return MAP
-            raise self.error(f"cannot transform {types[0]} from pairs", node)
+                return PAIRMAP
+            raise self.error(f"cannot transform {_s(types[0])} from pairs", node)
         if name in ("reverse", "uniq", "flatten"):
             arity(1)
             if types[0].kind in ("unknown", "array"):
                 return ARRAY
-            raise self.error(f"cannot {name} {types[0]}", node)
+            raise self.error(f"cannot {name} {_s(types[0])}", node)
         if name == "concat":
             if n == 0:
                 raise self.error("invalid number of arguments (expected at least 1, got 0)", node)
             for t in types:
                 if t.kind not in ("unknown", "array"):
-                    raise self.error(f"cannot concat {t}", node)
+                    raise self.error(f"cannot concat {_s(t)}", node)
             return ARRAY
         return UNKNOWN
 

@@ -62,14 +62,58 @@ class ExprCompileError(ExprError):
         self.column = column
 
 
+# Run errors that expr raises from a Go error value (a builtin's returned error, a runtime type
+# assertion, a reflect or map panic) wrap that error; Formance's evaluator unwraps it
+# (errors.Unwrap in flows internal/triggers/expression.go), so it reports the bare message.
+# Errors expr raises from a formatted string (index out of range, cannot fetch, int(x), ...)
+# have nothing to unwrap and keep their position. Told apart by their text, as the Go oracle
+# (tests/oracle) showed them.
+_WRAPPED_PREFIXES = (
+    "interface conversion: ",
+    "hash of unhashable type",
+    "runtime error: ",
+    "reflect: call of ",
+    "json: unsupported ",
+    "cannot concat ",
+    "cannot get keys from ",
+    "cannot get values from ",
+    "cannot uniq ",
+    "cannot transform ",
+    "cannot flatten ",
+    "cannot reverse ",
+    "error parsing regexp: ",
+    "memory budget exceeded",
+    "time: ",
+    "invalid date ",
+    "invalid operation: negative shift count",
+    "unknown time zone ",
+    "invalid argument for max ",
+    "invalid argument for min ",
+    "invalid argument for mean ",
+    "invalid argument for median ",
+    "invalid argument for join ",
+)
+
+
+def formance_unwraps(message: str) -> bool:
+    """Whether Formance reports this run error without expr's position and snippet."""
+    return message.startswith(_WRAPPED_PREFIXES)
+
+
 class ExprRuntimeError(ExprError):
-    """Evaluating the expression failed; ``str()`` is what expr's ``err.Error()`` gives."""
+    """Evaluating the expression failed; ``str()`` is what expr's ``err.Error()`` gives.
+
+    ``formance_message`` is what Formance's evaluator reports for the same failure: the bare
+    message when expr wrapped a Go error (Formance unwraps it), else ``str()``.
+    """
 
     def __init__(
         self,
         message: str,
         source: str | None = None,
         offset: int | None = None,
+        *,
+        wrapped: bool = False,
     ) -> None:
         if source is not None and offset is not None:
             formatted, line, column = format_error(message, source, offset)
@@ -79,14 +123,18 @@ class ExprRuntimeError(ExprError):
         self.message = message
         self.line = line
         self.column = column
+        bare = wrapped or formance_unwraps(message)
+        self.formance_message = message if bare else formatted
 
 
 class RtError(Exception):
     """Internal: a runtime failure whose position is attached by the innermost node."""
 
-    __slots__ = ("loc", "msg")
+    __slots__ = ("loc", "msg", "wrapped")
 
-    def __init__(self, msg: str, loc: int | None = None) -> None:
+    def __init__(self, msg: str, loc: int | None = None, *, wrapped: bool = False) -> None:
         super().__init__(msg)
         self.msg = msg
         self.loc = loc
+        #: expr raises this failure from a Go error value (Formance unwraps it).
+        self.wrapped = wrapped

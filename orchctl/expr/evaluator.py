@@ -22,12 +22,16 @@ from orchctl.expr.builtins import (
     slice_op,
     sort_values,
 )
+from orchctl.expr.checker import CheckError
 from orchctl.expr.errors import RtError
 from orchctl.expr.regex import RegexError, compile_regex
 from orchctl.expr.values import (
     GoAnyMap,
+    GoIntList,
     GoList,
     GoMap,
+    GoPairMap,
+    GoStrList,
     add,
     assert_type,
     compare,
@@ -39,10 +43,11 @@ from orchctl.expr.values import (
     power,
     sub,
     type_name,
+    unhashable,
 )
 
 MAX_STEPS = 5_000_000
-_SIZED = (GoList, str, GoMap, GoAnyMap)
+_SIZED = (GoList, GoIntList, GoStrList, str, GoMap, GoAnyMap, GoPairMap)
 TIMEOUT_SECONDS = 2.0
 
 Fn = Callable[["Ctx"], Any]
@@ -238,6 +243,30 @@ class Compiler:
             "in": in_op,
         }
         fn = binary[op]
+        right_node = node.right
+        if (
+            op == "in"
+            and isinstance(right_node, ast.Array)
+            and right_node.nodes
+            and all(isinstance(item, ast.Str) for item in right_node.nodes)
+        ):
+            # expr's optimizer (in_array) turns `x in ["a", "b"]` into a lookup in a
+            # map[string]struct{}: a needle that is not a string fails as reflect's MapIndex.
+            members = frozenset(item.value for item in right_node.nodes)  # type: ignore[attr-defined]
+
+            def in_strings(c: Ctx) -> bool:
+                needle = left(c)
+                if needle is None:
+                    return False
+                if needle.__class__ is str:
+                    return needle in members
+                raise RtError(
+                    f"reflect.Value.MapIndex: value of type {type_name(needle)} is not "
+                    "assignable to type string",
+                    loc,
+                )
+
+            return in_strings
         if op == "..":
 
             def range_(c: Ctx) -> Any:
@@ -316,10 +345,13 @@ class Compiler:
             def match_const(c: Ctx) -> bool:
                 v = left(c)
                 if v.__class__ is str:
-                    return pattern.search(v) is not None
+                    return pattern.search(v)
                 if v is None:
                     return False
-                raise RtError(assert_type(v, "string").msg, loc)
+                # expr matches a constant pattern against the bytes of a string
+                raise RtError(
+                    f"interface conversion: interface {{}} is {type_name(v)}, not []uint8", loc
+                )
 
             return match_const
 
@@ -329,11 +361,13 @@ class Compiler:
             if v is None or p is None:
                 return False
             if v.__class__ is not str:
-                raise RtError(assert_type(v, "string").msg, loc)
+                raise RtError(
+                    f"interface conversion: interface {{}} is {type_name(v)}, not []uint8", loc
+                )
             if p.__class__ is not str:
                 raise RtError(assert_type(p, "string").msg, loc)
             try:
-                return compile_regex(p).search(v) is not None
+                return compile_regex(p).search(v)
             except RegexError as exc:
                 raise RtError(str(exc), loc) from None
 
@@ -688,7 +722,7 @@ def _find(
 ) -> Any:
     found, item = _scan(c, items, body, elem, index, cost, True)
     if found < 0 and throws:
-        raise RtError("reflect: slice index out of range")
+        raise RtError("reflect: slice index out of range", wrapped=True)
     return item
 
 
@@ -702,8 +736,9 @@ def _find_index(
     acc: int,
     cost: int,
     throws: bool,
-) -> int:
-    return _scan(c, items, body, elem, index, cost, True)[0]
+) -> int | None:
+    found = _scan(c, items, body, elem, index, cost, True)[0]
+    return None if found < 0 else found  # expr answers nil, not -1, when nothing matches
 
 
 def _each(c: Ctx, items: list[Any], body: Fn | None, elem: int, index: int, cost: int) -> list[Any]:
@@ -798,7 +833,7 @@ def _sum(
 ) -> Any:
     total: Any = 0
     for r in _each(c, items, body, elem, index, cost):
-        total = add(total, r)
+        total = add(r, total)  # expr adds the running total to the item: "string + int"
     return total
 
 
@@ -821,7 +856,7 @@ def _find_last(
         if _bool(body(c) if body is not None else items[i]):
             return items[i]
     if throws:
-        raise RtError("reflect: slice index out of range")
+        raise RtError("reflect: slice index out of range", wrapped=True)
     return None
 
 
@@ -835,7 +870,7 @@ def _find_last_index(
     acc: int,
     cost: int,
     throws: bool,
-) -> int:
+) -> int | None:
     slots = c.slots
     for i in range(len(items) - 1, -1, -1):
         _spend(c, cost, i)
@@ -843,7 +878,7 @@ def _find_last_index(
         slots[index] = i
         if _bool(body(c) if body is not None else items[i]):
             return i
-    return -1
+    return None  # expr answers nil, not -1, when nothing matches
 
 
 def _group_by(
@@ -862,7 +897,7 @@ def _group_by(
         try:
             bucket = groups.get(key)
         except TypeError:
-            raise RtError(f"runtime error: hash of unhashable type {type_name(key)}") from None
+            raise unhashable(key, groups) from None
         if bucket is None:
             bucket = groups[key] = GoList()
         bucket.append(item)
@@ -934,8 +969,62 @@ _LOOPS: dict[str, LoopFn] = {
 }
 
 
+def _fold_bool(node: ast.Node) -> ast.Node:
+    """expr's fold of `and`/`or` with a constant side (optimizer/fold.go), bottom-up.
+
+    `x and true` is `x` (so `event.amount && true` is the amount, not an error), `x or true`
+    is true and `x and false` false without evaluating `x`.
+    """
+    for name in node.__slots__:
+        child = getattr(node, name, None)
+        if isinstance(child, ast.Node):
+            setattr(node, name, _fold_bool(child))
+        elif isinstance(child, list):
+            for i, item in enumerate(child):
+                if isinstance(item, ast.Node):
+                    child[i] = _fold_bool(item)
+    if isinstance(node, ast.Unary) and node.op in ("!", "not") and isinstance(node.node, ast.Bool):
+        return ast.Bool(node.loc, not node.node.value)
+    if (
+        isinstance(node, ast.Binary)
+        and node.op == "%"
+        and isinstance(node.left, ast.Int)
+        and isinstance(node.right, ast.Int)
+        and node.right.value == 0
+    ):
+        raise CheckError("integer divide by zero", node.loc)  # fold.go folds it at compile time
+    if not isinstance(node, ast.Binary) or node.op not in ("and", "&&", "or", "||"):
+        return node
+    kept = _fold_and_or(node)
+    if kept is not node:
+        kept.loc = node.loc  # fold.go's patchCopy: the kept side takes the operator's place
+    return kept
+
+
+def _fold_and_or(node: ast.Binary) -> ast.Node:
+    a = node.left.value if isinstance(node.left, ast.Bool) else None
+    b = node.right.value if isinstance(node.right, ast.Bool) else None
+    if node.op in ("and", "&&"):
+        if a is True:
+            return node.right
+        if b is True:
+            return node.left
+        if a is False or b is False:
+            return ast.Bool(node.loc, False)
+        return node
+    if a is False:
+        return node.right
+    if b is False:
+        return node.left
+    if a is True or b is True:
+        return ast.Bool(node.loc, True)
+    return node
+
+
 def optimize(node: ast.Node) -> ast.Node:
     """expr's optimizer rewrites that change observable behaviour (filter()[0] -> find)."""
+    node = _fold_bool(node)
+    _first_last_of_filter(node)
     stack = [node]
     while stack:
         current = stack.pop()
@@ -962,6 +1051,22 @@ def optimize(node: ast.Node) -> ast.Node:
         if replacement is not None:
             return replacement
     return node
+
+
+def _first_last_of_filter(node: ast.Node) -> None:
+    """expr's filter_first/filter_last: first(filter(a, p)) is find(a, p), last(...) findLast."""
+    for name in node.__slots__:
+        child = getattr(node, name, None)
+        kids = child if isinstance(child, list) else [child]
+        for kid in kids:
+            if isinstance(kid, ast.Node):
+                _first_last_of_filter(kid)
+    if not (isinstance(node, ast.Builtin) and node.name in ("first", "last") and node.args):
+        return
+    target = node.args[0]
+    if isinstance(target, ast.Builtin) and target.name == "filter" and len(target.args) == 2:
+        node.name = "find" if node.name == "first" else "findLast"
+        node.args = list(target.args)
 
 
 def _filter_index(node: ast.Member) -> ast.Node | None:

@@ -6,7 +6,7 @@ import math
 from typing import Any
 
 from orchctl.expr.gotime import GoDuration, GoLocation, GoTime
-from orchctl.expr.values import is_list, is_map
+from orchctl.expr.values import GoAnyMap, is_list, is_map, type_name
 
 MAX_FORMAT_DEPTH = 200
 
@@ -95,39 +95,6 @@ def format_float_json(value: float) -> str:
     else:
         text = _fixed(digits, point)
     return "-" + text if neg else text
-
-
-_QUOTE_ESCAPES = {
-    '"': '\\"',
-    "\\": "\\\\",
-    "\a": "\\a",
-    "\b": "\\b",
-    "\f": "\\f",
-    "\n": "\\n",
-    "\r": "\\r",
-    "\t": "\\t",
-    "\v": "\\v",
-}
-
-
-def go_quote(text: str) -> str:
-    """strconv.Quote."""
-    out = ['"']
-    for ch in text:
-        code = ord(ch)
-        escaped = _QUOTE_ESCAPES.get(ch)
-        if escaped is not None:
-            out.append(escaped)
-        elif ch.isprintable():
-            out.append(ch)
-        elif code < 0x80:
-            out.append(f"\\x{code:02x}")
-        elif code < 0x10000:
-            out.append(f"\\u{code:04x}")
-        else:
-            out.append(f"\\U{code:08x}")
-    out.append('"')
-    return "".join(out)
 
 
 def _key_rank(key: Any) -> tuple[int, Any]:
@@ -266,6 +233,8 @@ def to_json(value: Any, indent: str = "  ", _level: int = 0) -> str:
         if not value:
             return "[]"
         return "[" + ",".join(pad + to_json(item, indent, _level + 1) for item in value) + end + "]"
+    if isinstance(value, GoAnyMap):  # groupBy, fromPairs: interface{} keys
+        raise ValueError(f"json: unsupported type: {type_name(value)}")
     if is_map(value):
         if not value:
             return "{}"

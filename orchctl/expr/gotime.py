@@ -7,6 +7,8 @@ import time as _time
 import zoneinfo
 from typing import Any
 
+from orchctl.expr.goquote import time_quote as _quote
+
 NS_PER_SECOND = 1_000_000_000
 _UNITS = {
     "ns": 1,
@@ -35,12 +37,6 @@ MONTHS = [
     "December",
 ]
 WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
-
-
-def _quote(text: str) -> str:
-    from orchctl.expr.gofmt import go_quote
-
-    return go_quote(text)
 
 
 class TimeError(ValueError):
@@ -138,52 +134,115 @@ def _round_duration(ns: int, m: int) -> int:
     return ns - r + m if r + r >= m else ns - r
 
 
+class DurationError(TimeError):
+    """time.ParseDuration failed; ``reason`` says how (the message is Go's)."""
+
+    def __init__(self, message: str, reason: str, unit: str = "") -> None:
+        super().__init__(message)
+        #: "invalid" (no number, or bad syntax), "overflow", "missing-unit", "unknown-unit"
+        self.reason = reason
+        self.unit = unit
+
+
+_U64 = (1 << 64) - 1
+_HALF = 1 << 63  # 1<<63, as Go's uint64 arithmetic in ParseDuration writes it
+
+
+def _leading_int(s: str) -> tuple[int, str] | None:
+    x = 0
+    i = 0
+    while i < len(s) and "0" <= s[i] <= "9":
+        if x > _HALF // 10:
+            return None
+        x = x * 10 + ord(s[i]) - 48
+        if x > _HALF:
+            return None
+        i += 1
+    return x, s[i:]
+
+
+def _leading_fraction(s: str) -> tuple[int, float, str]:
+    x = 0
+    scale = 1.0
+    overflow = False
+    i = 0
+    while i < len(s) and "0" <= s[i] <= "9":
+        if not overflow:
+            if x > (_HALF - 1) // 10:
+                overflow = True
+            else:
+                y = x * 10 + ord(s[i]) - 48
+                if y > _HALF:
+                    overflow = True
+                else:
+                    x = y
+                    scale *= 10
+        i += 1
+    return x, scale, s[i:]
+
+
 def parse_duration(text: str) -> GoDuration:
-    """time.ParseDuration with Go's error messages."""
+    """time.ParseDuration, ported line by line (uint64 arithmetic, float64 fractions)."""
     orig = text
     s = text
+    d = 0
     neg = False
+
+    def invalid(reason: str = "invalid") -> DurationError:
+        return DurationError(f"time: invalid duration {_quote(orig)}", reason)
+
     if s and s[0] in "-+":
         neg = s[0] == "-"
         s = s[1:]
     if s == "0":
         return GoDuration(0)
     if s == "":
-        raise TimeError(f"time: invalid duration {_quote(orig)}")
-    total = 0
+        raise invalid()
     while s:
-        i = 0
-        while i < len(s) and s[i].isdigit() and s[i].isascii():
-            i += 1
-        int_part = s[:i]
-        s = s[i:]
-        frac_part = ""
-        if s.startswith("."):
+        if not (s[0] == "." or "0" <= s[0] <= "9"):
+            raise invalid()
+        before = len(s)
+        leading = _leading_int(s)
+        if leading is None:
+            raise invalid("overflow")
+        v, s = leading
+        pre = before != len(s)
+        f, scale, post = 0, 1.0, False
+        if s and s[0] == ".":
             s = s[1:]
-            j = 0
-            while j < len(s) and s[j].isdigit() and s[j].isascii():
-                j += 1
-            frac_part = s[:j]
-            s = s[j:]
-        if not int_part and not frac_part:
-            raise TimeError(f"time: invalid duration {_quote(orig)}")
-        k = 0
-        while k < len(s) and s[k] != "." and not (s[k].isdigit() and s[k].isascii()):
-            k += 1
-        if k == 0:
-            raise TimeError(f"time: missing unit in duration {_quote(orig)}")
-        unit_name = s[:k]
-        s = s[k:]
-        unit = _UNITS.get(unit_name)
+            before = len(s)
+            f, scale, s = _leading_fraction(s)
+            post = before != len(s)
+        if not pre and not post:
+            raise invalid()
+        i = 0
+        while i < len(s) and not (s[i] == "." or "0" <= s[i] <= "9"):
+            i += 1
+        if i == 0:
+            raise DurationError(f"time: missing unit in duration {_quote(orig)}", "missing-unit")
+        name, s = s[:i], s[i:]
+        unit = _UNITS.get(name)
         if unit is None:
-            raise TimeError(f"time: unknown unit {_quote(unit_name)} in duration {_quote(orig)}")
-        value = int(int_part or "0") * unit
-        if frac_part:
-            value += int(frac_part) * unit // (10 ** len(frac_part))
-        total += value
-        if total > _INT64_MAX + (1 if neg else 0):
-            raise TimeError(f"time: invalid duration {_quote(orig)}")
-    return GoDuration(-total if neg else total)
+            raise DurationError(
+                f"time: unknown unit {_quote(name)} in duration {_quote(orig)}",
+                "unknown-unit",
+                name,
+            )
+        if v > _HALF // unit:
+            raise invalid("overflow")
+        v *= unit
+        if f > 0:
+            v += int(float(f) * (float(unit) / scale))
+            if v > _HALF:
+                raise invalid("overflow")
+        d = (d + v) & _U64  # Go's uint64 addition wraps
+        if d > _HALF:
+            raise invalid("overflow")
+    if neg:
+        return GoDuration(-d if d <= _HALF else _U64 + 1 - d)
+    if d > _HALF - 1:
+        raise invalid("overflow")
+    return GoDuration(d)
 
 
 class GoLocation:
@@ -686,3 +745,170 @@ DEFAULT_LAYOUTS = [
     "Monday, 02-Jan-06 15:04:05 MST",
     "Mon, 02 Jan 2006 15:04:05 MST",
 ]
+
+
+# --- time.Parse(time.RFC3339, value) ---
+
+RFC3339 = "2006-01-02T15:04:05Z07:00"
+# The layout's chunks as Go's nextStdChunk splits it: (literal prefix, std element).
+_RFC3339_CHUNKS = (
+    ("", "2006"),
+    ("-", "01"),
+    ("-", "02"),
+    ("T", "15"),
+    (":", "04"),
+    (":", "05"),
+    ("", "Z07:00"),
+)
+
+
+class RFC3339Error(TimeError):
+    """time.Parse(time.RFC3339, ...) failed; ``out_of_range`` names the field, if that was it."""
+
+    def __init__(self, message: str, out_of_range: str = "") -> None:
+        super().__init__(message)
+        self.out_of_range = out_of_range
+
+
+def _bq(raw: bytes) -> str:
+    return _quote(raw.decode("utf-8", "surrogateescape"))
+
+
+def _digit_b(b: bytes, i: int) -> bool:
+    return len(b) > i and 48 <= b[i] <= 57
+
+
+def _getnum_b(b: bytes, fixed: bool) -> tuple[int, bytes] | None:
+    if not _digit_b(b, 0):
+        return None
+    if not _digit_b(b, 1):
+        if fixed:
+            return None
+        return b[0] - 48, b[1:]
+    return (b[0] - 48) * 10 + b[1] - 48, b[2:]
+
+
+def _days_in(month: int, year: int) -> int:
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
+def _days_from_civil(year: int, month: int, day: int) -> int:
+    """Days since 1970-01-01 in the proleptic Gregorian calendar (any year, year 0 included)."""
+    y = year - (month <= 2)
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
+
+
+def parse_rfc3339(value: str) -> GoTime:
+    """time.Parse(time.RFC3339, value): Go's answers and error texts, byte for byte.
+
+    Go's fast path (parseRFC3339) accepts a subset of what the general layout parser accepts,
+    with the same instant; errors always come from the general parser, which is ported here.
+    """
+    whole = value.encode("utf-8", "surrogateescape")
+    rest = whole
+
+    def fail(elem: str, at: bytes) -> RFC3339Error:
+        return RFC3339Error(
+            f"parsing time {_bq(whole)} as {_quote(RFC3339)}: cannot parse {_bq(at)} as "
+            f"{_quote(elem)}"
+        )
+
+    def out_of_range(what: str) -> RFC3339Error:
+        return RFC3339Error(f"parsing time {_bq(whole)}: {what} out of range", what)
+
+    year = month = day = hour = minute = second = nsec = 0
+    offset: int | None = None
+    for prefix, std in _RFC3339_CHUNKS:
+        if prefix:
+            if not rest or rest[0] != ord(prefix):
+                raise fail(prefix, rest)
+            rest = rest[1:]
+        hold = rest
+        if std == "2006":
+            if len(rest) < 4 or not all(48 <= c <= 57 for c in rest[:4]):
+                raise fail(std, hold)
+            year, rest = int(rest[:4]), rest[4:]
+            continue
+        if std == "Z07:00":
+            if rest[:1] == b"Z":
+                rest = rest[1:]
+                offset = 0
+                continue
+            if len(rest) < 6 or rest[3] != ord(":"):
+                raise fail(std, hold)
+            sign, hh, mm, rest = rest[:1], rest[1:3], rest[4:6], rest[6:]
+            hr_num = _getnum_b(hh, True)
+            mm_num = _getnum_b(mm, True) if hr_num is not None else None
+            hr = hr_num[0] if hr_num is not None else 0
+            mins = mm_num[0] if mm_num is not None else 0
+            what = ""
+            if hr > 24:
+                what = "time zone offset hour"
+            if mins > 60:
+                what = "time zone offset minute"
+            if what:
+                raise out_of_range(what)
+            if hr_num is None or mm_num is None or sign not in (b"+", b"-"):
+                raise fail(std, hold)
+            offset = (hr * 60 + mins) * 60 * (-1 if sign == b"-" else 1)
+            continue
+        num = _getnum_b(rest, std != "15")
+        if num is None:
+            raise fail(std, hold)
+        n, rest = num
+        if std == "01":
+            month = n
+            if not 1 <= month <= 12:
+                raise out_of_range("month")
+        elif std == "02":
+            day = n
+        elif std == "15":
+            hour = n
+            if hour >= 24:
+                raise out_of_range("hour")
+        elif std == "04":
+            minute = n
+            if minute >= 60:
+                raise out_of_range("minute")
+        else:
+            second = n
+            if second >= 60:
+                raise out_of_range("second")
+            if len(rest) >= 2 and rest[0] in b".," and _digit_b(rest, 1):
+                end = 2
+                while end < len(rest) and _digit_b(rest, end):
+                    end += 1
+                nsec = int(rest[1 : min(end, 10)].decode())
+                nsec *= 10 ** (10 - min(end, 10))
+                rest = rest[end:]
+    if rest:
+        raise RFC3339Error(f"parsing time {_bq(whole)}: extra text: {_bq(rest)}")
+    if day < 1 or day > _days_in(month, year):
+        raise out_of_range("day")
+    assert offset is not None
+    secs = _days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second
+    if offset == 0:
+        loc = UTC
+    elif abs(offset) < 86400:
+        loc = fixed_zone("", offset)
+    else:  # Go allows offsets up to 24:60; Python's tzinfo stops short of a day
+        loc = GoLocation("", _dt.UTC, offset)
+    return GoTime(secs - offset, nsec, loc)
+
+
+def to_datetime(t: GoTime) -> _dt.datetime:
+    """The instant as an aware UTC datetime (microseconds); clamped to datetime's year range."""
+    try:
+        return _EPOCH + _dt.timedelta(seconds=t.sec, microseconds=t.nsec // 1000)
+    except OverflowError:
+        return (
+            _dt.datetime.min.replace(tzinfo=_dt.UTC)
+            if t.sec < 0
+            else _dt.datetime.max.replace(tzinfo=_dt.UTC)
+        )

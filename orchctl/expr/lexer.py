@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from orchctl.expr.gofmt import go_quote
+from orchctl.expr.goquote import go_quote
 
 IDENTIFIER = "Identifier"
 NUMBER = "Number"

@@ -8,7 +8,7 @@ import re
 
 from orchctl.expr import ast
 from orchctl.expr.errors import ExprCompileError
-from orchctl.expr.gofmt import go_quote
+from orchctl.expr.goquote import go_quote
 from orchctl.expr.lexer import (
     BRACKET,
     EOF,
@@ -307,7 +307,6 @@ class Parser:
         return self.node(ast.Let(name.start, name.value, value, body))
 
     def parse_if(self) -> ast.Node:
-        start = self.current
         self.next()
         cond = self.parse_expression(0)
         self.expect(BRACKET, "{")
@@ -320,7 +319,8 @@ class Parser:
             self.expect(BRACKET, "{")
             exp2 = self.parse_sequence()
             self.expect(BRACKET, "}")
-        return self.node(ast.Cond(start.start, cond, exp1, exp2))
+        # expr's parser gives an `if` node no location: its errors point at 1:1.
+        return self.node(ast.Cond(0, cond, exp1, exp2))
 
     def parse_conditional(self, node: ast.Node) -> ast.Node:
         while self.current.is_(OPERATOR, "?"):

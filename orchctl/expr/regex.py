@@ -1,34 +1,49 @@
-"""Go RE2 regular expressions (``matches``) on Python's ``re``.
+"""Go regular expressions (``matches``) on RE2, the engine Go's ``regexp`` is a port of.
 
-The pattern is translated (``\\z``, ``$`` semantics, ``\\Q..\\E``, ``\\x{..}``, POSIX classes,
-``(?<name>``) and RE2-rejected constructs (backreferences, lookaround, possessive or atomic groups,
-repeat counts over 1000) are refused with Go's error text. Matching uses ``re.ASCII`` because
-RE2's ``\\w \\d \\s \\b`` are ASCII-only.
+Matching runs in time linear in the text (no backtracking), so no pattern can outlast the
+evaluation deadline. Go and C++ RE2 share their syntax; where they part, this module answers as
+Go does: ``\\C`` (any byte) is an invalid escape in Go, and compile errors carry Go's
+``regexp/syntax`` texts (``error parsing regexp: missing closing ): `(a```) instead of C++'s.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
-_POSIX = {
-    "alnum": "0-9A-Za-z",
-    "alpha": "A-Za-z",
-    "ascii": "\\x00-\\x7F",
-    "blank": "\\t ",
-    "cntrl": "\\x00-\\x1F\\x7F",
-    "digit": "0-9",
-    "graph": "!-~",
-    "lower": "a-z",
-    "print": " -~",
-    "punct": "!-/:-@\\[-`{-~",
-    "space": "\\t\\n\\v\\f\\r ",
-    "upper": "A-Z",
-    "word": "0-9A-Za-z_",
-    "xdigit": "0-9A-Fa-f",
+import re2
+
+# C++ RE2's error code texts (re2/regexp.cc CodeText) -> Go's regexp/syntax ErrorCode texts.
+_GO_CODES = {
+    "unexpected error": "regexp/syntax: internal error",
+    "invalid escape sequence": "invalid escape sequence",
+    "invalid character class": "invalid character class",
+    "invalid character class range": "invalid character class range",
+    "missing ]": "missing closing ]",
+    "missing )": "missing closing )",
+    "unexpected )": "unexpected )",
+    "trailing \\": "trailing backslash at end of expression",
+    "no argument for repetition operator": "missing argument to repetition operator",
+    "invalid repetition size": "invalid repeat count",
+    "bad repetition operator": "invalid nested repetition operator",
+    "invalid perl operator": "invalid or unsupported Perl syntax",
+    "invalid UTF-8": "invalid UTF-8",
+    "invalid named capture group": "invalid named capture",
+    "pattern too large - compile failed": "expression too large",
+    "pattern too large - reverse compile failed": "expression too large",
 }
-_PERL_ESCAPES = set("dDsSwWbBAz")
-_REPEAT = re.compile(r"\{(\d+)(,(\d*))?\}")
+
+_OPTIONS = re2.Options()
+_OPTIONS.log_errors = False
+# Go's regexp has no memory cap on a compiled program; its parser refuses "expression too
+# large" itself. 64 MiB lets every pattern Go accepts compile.
+_OPTIONS.max_mem = 64 << 20
+
+
+_UNANCHORED = re2._re2.RE2.Anchor.UNANCHORED
+_NO_MATCH = (-1, -1)
 
 
 class RegexError(ValueError):
@@ -39,199 +54,139 @@ def _err(code: str, expr: str) -> RegexError:
     return RegexError(f"error parsing regexp: {code}: `{expr}`")
 
 
-def translate(pattern: str) -> str:
-    out: list[str] = []
+@dataclass(frozen=True, slots=True)
+class Regex:
+    """A compiled pattern; :meth:`search` is Go's ``regexp.MatchString``."""
+
+    pattern: str
+    _compiled: Any
+
+    def search(self, text: str) -> bool:
+        # The binding's RE2 object directly: re2.search() builds a match object and maps
+        # byte offsets back to characters, several times the cost of the match itself.
+        data = text.encode("utf-8", "surrogatepass")
+        spans = self._compiled._regexp.Match(_UNANCHORED, data, 0, len(data))
+        return bool(spans[0] != _NO_MATCH)
+
+
+_CAPTURE_NAME = re.compile(r"[0-9A-Za-z_]+")
+
+
+def _go_only_error(pattern: str) -> tuple[int, RegexError] | None:
+    """The first construct Go refuses and C++ RE2 takes (or words differently), and where.
+
+    ``\\C`` (any byte: C++ only) and named groups: Go reads ``(?<`` and ``(?P<`` as a capture
+    name up to the next ``>`` (so ``(?<=a)`` is an invalid name, not a lookbehind) and allows
+    only ASCII letters, digits and ``_`` in it.
+    """
     i = 0
     n = len(pattern)
-    multiline = False
-    depth = 0
+    in_class = False
     while i < n:
         ch = pattern[i]
-        if ch == "\\":
-            if i + 1 >= n:
-                raise RegexError(
-                    "error parsing regexp: trailing backslash at end of expression: ``"
-                )
-            nxt = pattern[i + 1]
-            if nxt == "Q":
-                end = pattern.find("\\E", i + 2)
-                literal = pattern[i + 2 :] if end < 0 else pattern[i + 2 : end]
-                out.append(re.escape(literal))
-                i = n if end < 0 else end + 2
-                continue
-            if nxt == "z":
-                out.append("\\Z")
-            elif (
-                nxt.isdigit()
-                and nxt in "01234567"
-                and (nxt == "0" or (i + 2 < n and pattern[i + 2] in "01234567"))
-            ):
-                j = i + 2
-                while j < n and j < i + 4 and pattern[j] in "01234567":
-                    j += 1
-                out.append(f"\\U{int(pattern[i + 1 : j], 8):08x}")
-                i = j
-                continue
-            elif nxt == "Z" or nxt.isdigit():
-                raise _err("invalid escape sequence", "\\" + nxt)
-            elif nxt == "x" and i + 2 < n and pattern[i + 2] == "{":
-                end = pattern.find("}", i + 3)
-                if end < 0:
-                    raise _err("invalid escape sequence", pattern[i:])
-                code = int(pattern[i + 3 : end] or "0", 16)
-                out.append(f"\\U{code:08x}")
-                i = end + 1
-                continue
-            elif nxt in "pP":
-                raise RegexError(
-                    f"error parsing regexp: unicode classes (\\{nxt}) are not supported by "
-                    "orchctl's evaluator"
-                )
-            elif nxt.isalnum() and nxt not in _PERL_ESCAPES and nxt not in "afnrtvx":
-                raise _err("invalid escape sequence", "\\" + nxt)
-            else:
-                out.append(ch + nxt)
-            i += 2
-            continue
-        if ch == "[":
-            j, text = _translate_class(pattern, i)
-            out.append(text)
-            i = j
-            continue
-        if ch == "(":
-            if pattern.startswith("(?", i):
-                if pattern.startswith("(?P<", i) or pattern.startswith("(?P=", i):
-                    if pattern.startswith("(?P=", i):
-                        raise _err("invalid named capture", pattern[i : i + 4])
-                    out.append("(?P<")
-                    i += 4
-                    depth += 1
-                    continue
-                if pattern.startswith("(?<", i) and not pattern.startswith(("(?<=", "(?<!"), i):
-                    out.append("(?P<")
-                    i += 3
-                    depth += 1
-                    continue
-                end = pattern.find(")", i)
-                flags_text = pattern[i + 2 : end] if end > 0 else ""
-                group_flags = flags_text.split(":", 1)[0]
-                if end < 0 or not re.fullmatch(r"-?[imsU]*(-[imsU]*)?", group_flags):
-                    raise _err("invalid or unsupported Perl syntax", pattern[i : i + 3])
-                if "U" in group_flags:
-                    raise RegexError(
-                        "error parsing regexp: the (?U) flag is not supported by orchctl's "
-                        "evaluator"
-                    )
-                if ":" in flags_text:
-                    out.append("(?" + group_flags + ":")
-                    i += 3 + len(group_flags)
-                    depth += 1
-                    continue
-                if "m" in group_flags.split("-")[0]:
-                    multiline = True
-                out.append("(?" + group_flags + ")")
-                i = end + 1
-                continue
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth < 0:
-                raise _err("unexpected )", pattern)
-        elif ch == "$" and not multiline:
-            out.append("\\Z")
-            i += 1
-            continue
-        elif ch == "{":
-            match = _REPEAT.match(pattern, i)
-            if match:
-                low = int(match.group(1))
-                high = match.group(3)
-                if low > 1000 or (high and int(high) > 1000):
-                    raise _err("invalid repeat count", match.group(0))
-                if high and int(high) < low:
-                    raise _err("invalid repeat count", match.group(0))
-                out.append(match.group(0))
-                i = match.end()
-                if i < n and pattern[i] == "+":
-                    raise _err("invalid nested repetition operator", match.group(0) + "+")
-                continue
-        elif ch in "*+?" and i + 1 < n and pattern[i + 1] == "+":
-            raise _err("invalid nested repetition operator", ch + "+")
-        out.append(ch)
-        i += 1
-    if depth > 0:
-        raise _err("missing closing )", pattern)
-    return _hoist_global_flags("".join(out))
-
-
-def _hoist_global_flags(text: str) -> str:
-    # Python wants global inline flags at the start; RE2 applies them from where they stand.
-    match = re.match(r"^((?:\(\?[imsx]+\))+)", text)
-    if match:
-        return text
-    inline = re.search(r"\(\?([imsx]+)\)", text)
-    if inline is None:
-        return text
-    flags = inline.group(1)
-    return f"(?{flags}:" + text[: inline.start()] + text[inline.end() :] + ")"
-
-
-def _translate_class(pattern: str, start: int) -> tuple[int, str]:
-    i = start + 1
-    out = ["["]
-    n = len(pattern)
-    if i < n and pattern[i] == "^":
-        out.append("^")
-        i += 1
-    first = True
-    while i < n:
-        ch = pattern[i]
-        if ch == "]" and not first:
-            out.append("]")
-            return i + 1, "".join(out)
-        first = False
-        if pattern.startswith("[:", i):
-            end = pattern.find(":]", i + 2)
-            if end > 0:
-                name = pattern[i + 2 : end]
-                negated = name.startswith("^")
-                key = name[1:] if negated else name
-                if key not in _POSIX:
-                    raise _err("invalid character class range", pattern[i : end + 2])
-                if negated:
-                    raise RegexError(
-                        "error parsing regexp: negated POSIX classes are not supported by "
-                        "orchctl's evaluator"
-                    )
-                out.append(_POSIX[key])
-                i = end + 2
-                continue
         if ch == "\\" and i + 1 < n:
             nxt = pattern[i + 1]
-            if nxt in "pP":
-                raise RegexError(
-                    f"error parsing regexp: unicode classes (\\{nxt}) are not supported by "
-                    "orchctl's evaluator"
-                )
-            out.append(pattern[i : i + 2])
+            if nxt == "Q" and not in_class:
+                end = pattern.find("\\E", i + 2)
+                if end < 0:
+                    return None
+                i = end + 2
+                continue
+            if nxt == "C":
+                return i, _err("invalid escape sequence", "\\C")
             i += 2
             continue
-        if ch == "[":
-            out.append("\\[")
+        if in_class:
+            if ch == "[" and pattern.startswith("[:", i):
+                end = pattern.find(":]", i + 2)
+                if end > 0:
+                    i = end + 2
+                    continue
+            if ch == "]":
+                in_class = False
             i += 1
             continue
-        out.append(ch)
+        if ch == "[":
+            in_class = True
+            i += 1
+            if i < n and pattern[i] == "^":
+                i += 1
+            if i < n and pattern[i] == "]":
+                i += 1
+            continue
+        if ch == "(" and pattern.startswith("(?", i):
+            rest = pattern[i:]
+            with_p = len(rest.encode()) > 4 and rest.startswith("(?P<")
+            with_name = len(rest.encode()) > 3 and rest.startswith("(?<")
+            if with_p or with_name:
+                end = rest.find(">")
+                if end < 0:
+                    return i, _err("invalid named capture", rest)
+                name = rest[4 if with_p else 3 : end]
+                if not _CAPTURE_NAME.fullmatch(name):
+                    return i, _err("invalid named capture", rest[: end + 1])
+                i += end + 1
+                continue
         i += 1
-    raise _err("missing closing ]", pattern[start:])
+    return None
+
+
+_REPEAT_AT_END = re.compile(r"\{(\d+)(?:(,)(\d*))?\}\??$")
+
+
+def _go_error(text: str) -> RegexError:
+    """Go's error for C++ RE2's ``code: arg`` text."""
+    code, _, arg = text.partition(": ")
+    if code == "invalid UTF-8" and not arg:
+        # C++ reads past a final `\\x{` (a str pattern is valid UTF-8); Go stops at it.
+        return _err("invalid escape sequence", "\\x{")
+    if code == "trailing \\":
+        return _err(_GO_CODES[code], "")
+    match = _REPEAT_AT_END.search(arg)
+    if code in ("invalid repetition size", "bad repetition operator") and match:
+        # Go checks a {n,m}'s own bounds first (x*{1001} is a repeat count error, not a
+        # stacked repetition), and names it without a non-greedy `?`; a nesting whose product
+        # passes 1000 keeps the `?`, as C++ does.
+        low = int(match.group(1))
+        high = low if match.group(2) is None else int(match.group(3) or "-1")
+        if low > 1000 or high > 1000 or (high >= 0 and low > high):
+            return _err("invalid repeat count", match.group(0).removesuffix("?"))
+    return _err(_GO_CODES.get(code, code), arg)
+
+
+def _cpp_error(pattern: str) -> str | None:
+    try:
+        re2.compile(pattern, _OPTIONS)
+    except re2.error as exc:
+        text = exc.args[0] if exc.args else ""
+        if isinstance(text, bytes):
+            text = text.decode("utf-8", "replace")
+        return str(text)
+    return None
 
 
 @lru_cache(maxsize=512)
-def compile_regex(pattern: str) -> re.Pattern[str]:
+def compile_regex(pattern: str) -> Regex:
     """Compile a Go regexp; raises :class:`RegexError` with Go's message."""
-    translated = translate(pattern)
+    go_only = _go_only_error(pattern)
+    if go_only is not None:
+        at, error = go_only
+        # Go stops at the first error left to right: one before this one wins, except those
+        # only an unfinished prefix has (an unclosed group or class).
+        before = _cpp_error(pattern[:at])
+        if before is None or before.startswith(("missing ): ", "missing ]: ")):
+            raise error
+        if pattern[:at].endswith(before.partition(": ")[2]):
+            # The error runs into the cut (e.g. `(?\\C`): Go sees the text after it too.
+            before = _cpp_error(pattern) or before
+        if before.startswith("unexpected ): "):
+            raise _err("unexpected )", pattern)  # Go names the whole regexp
+        raise _go_error(before)
     try:
-        return re.compile(translated, re.ASCII)
-    except re.error as exc:
-        raise RegexError(f"error parsing regexp: {exc.msg}: `{pattern}`") from None
-    except (RecursionError, OverflowError):
-        raise RegexError(f"error parsing regexp: expression too large: `{pattern}`") from None
+        compiled = re2.compile(pattern, _OPTIONS)
+    except re2.error as exc:
+        text = exc.args[0] if exc.args else ""
+        if isinstance(text, bytes):
+            text = text.decode("utf-8", "replace")
+        raise _go_error(str(text)) from None
+    return Regex(pattern, compiled)

@@ -41,6 +41,52 @@ class GoAnyMap(GoMap):
     __slots__ = ()
 
 
+class GoUint8(int):
+    """A byte: indexing a string gives a uint8 in expr (``"abc"[0]`` is uint8(97))."""
+
+    __slots__ = ()
+
+
+def _byte_args(a: Any, b: Any) -> tuple[Any, Any, bool]:
+    """Go's runtime on uint8 operands: computed as int (uint8 + uint8 is an int in expr)."""
+    both = type(a) is GoUint8 and type(b) is GoUint8
+    return (int(a) if type(a) is GoUint8 else a), (int(b) if type(b) is GoUint8 else b), both
+
+
+class GoIntList(GoList):
+    """A []int (a range ``a..b``)."""
+
+    __slots__ = ()
+
+
+class GoStrList(GoList):
+    """A []string (split, splitAfter)."""
+
+    __slots__ = ()
+
+
+class GoPairMap(GoAnyMap):
+    """A map[interface{}]interface{} (fromPairs)."""
+
+    __slots__ = ()
+
+
+#: The evaluator's own lists (their ints are Go ints), whatever their Go element type.
+GO_LISTS = frozenset({GoList, GoIntList, GoStrList})
+_KEEP_CLASS = frozenset({GoIntList, GoStrList, GoAnyMap, GoPairMap})
+
+
+def unhashable(key: Any, mapping: dict[Any, Any]) -> RtError:
+    """Go's panic for a map[interface{}] key that cannot be hashed.
+
+    Go's maps word it two ways (as go1.26 answers): an empty map hashes the key on its own
+    path ("hash of unhashable type: T"), a filled one in the runtime ("runtime error: ...").
+    """
+    if not mapping:
+        return RtError(f"hash of unhashable type: {type_name(key)}", wrapped=True)
+    return RtError(f"runtime error: hash of unhashable type {type_name(key)}", wrapped=True)
+
+
 def is_list(value: Any) -> bool:
     return isinstance(value, list)
 
@@ -62,24 +108,30 @@ def norm(value: Any) -> Any:
 
 def elems(coll: Any) -> list[Any]:
     """The elements of a list, normalized when the list is foreign."""
-    if type(coll) is GoList:
+    if type(coll) in GO_LISTS:
         return cast(list[Any], coll)
     return [float(x) if type(x) is int else x for x in coll]
 
 
-def export(value: Any, _depth: int = 0) -> Any:
+def export(value: Any, _depth: int = 0, *, go_types: bool = False) -> Any:
     """A result as plain Python data with Go types (foreign ints become floats)."""
     if _depth > 500:
         raise RtError("value nested too deeply")
     t = type(value)
+    if go_types and t in _KEEP_CLASS:  # their Go type shows in %T
+        if issubclass(t, dict):
+            return t({k: export(v, _depth + 1, go_types=True) for k, v in value.items()})
+        return t(export(x, _depth + 1, go_types=True) for x in value)
+    if t in _KEEP_CLASS:
+        t = GoMap if issubclass(t, dict) else GoList
     if t is GoList:
-        return [export(x, _depth + 1) for x in value]
-    if t is GoMap or t is GoAnyMap:
-        return {k: export(v, _depth + 1) for k, v in value.items()}
+        return [export(x, _depth + 1, go_types=go_types) for x in value]
+    if t is GoMap:
+        return {k: export(v, _depth + 1, go_types=go_types) for k, v in value.items()}
     if t is list or t is tuple:
-        return [export(norm(x), _depth + 1) for x in value]
+        return [export(norm(x), _depth + 1, go_types=go_types) for x in value]
     if t is dict:
-        return {k: export(norm(v), _depth + 1) for k, v in value.items()}
+        return {k: export(norm(v), _depth + 1, go_types=go_types) for k, v in value.items()}
     return value
 
 
@@ -96,8 +148,14 @@ def type_name(value: Any) -> str:
         return "float64"
     if t is str:
         return "string"
+    if isinstance(value, GoPairMap):
+        return "map[interface {}]interface {}"
     if isinstance(value, GoAnyMap):
         return "map[interface {}][]interface {}"
+    if isinstance(value, GoIntList):
+        return "[]int"
+    if isinstance(value, GoStrList):
+        return "[]string"
     if isinstance(value, dict):
         return "map[string]interface {}"
     if isinstance(value, list | tuple):
@@ -110,7 +168,9 @@ def type_name(value: Any) -> str:
         return "*time.Location"
     if isinstance(value, int):
         name = type(value).__name__
-        return {"GoMonth": "time.Month", "GoWeekday": "time.Weekday"}.get(name, "int")
+        return {"GoMonth": "time.Month", "GoWeekday": "time.Weekday", "GoUint8": "uint8"}.get(
+            name, "int"
+        )
     if callable(value):
         return "func(...interface {}) (interface {}, error)"
     return type(value).__name__
@@ -143,11 +203,15 @@ def assert_type(value: Any, want: str) -> RtError:
 
 def is_number(value: Any) -> bool:
     t = type(value)
-    return t is float or t is int
+    return t is float or t is int or t is GoUint8
 
 
 def equal(a: Any, b: Any, _depth: int = 0) -> bool:
     """runtime.Equal: numbers compare across int/float; containers element-wise."""
+    if type(a) is GoUint8 or type(b) is GoUint8:
+        if not (is_number(a) and is_number(b)):
+            return False
+        a, b, _ = _byte_args(a, b)
     ta = type(a)
     tb = type(b)
     if ta is tb and (ta is str or ta is float or ta is int or ta is bool):
@@ -190,6 +254,10 @@ def _bad(op: str, a: Any, b: Any) -> RtError:
 
 def compare(op: str, a: Any, b: Any) -> bool:
     """runtime.Less/More/LessOrEqual/MoreOrEqual."""
+    if type(a) is GoUint8 or type(b) is GoUint8:
+        if not (is_number(a) and is_number(b)):
+            raise _bad(op, a, b)
+        return compare(op, *_byte_args(a, b)[:2])
     ta = type(a)
     tb = type(b)
     if ((ta is int or ta is float) and (tb is int or tb is float)) or (ta is str and tb is str):
@@ -212,6 +280,11 @@ def compare(op: str, a: Any, b: Any) -> bool:
 
 
 def add(a: Any, b: Any) -> Any:
+    if type(a) is GoUint8 or type(b) is GoUint8:
+        if not (is_number(a) and is_number(b)):
+            raise _bad("+", a, b)
+        x, y, _ = _byte_args(a, b)
+        return add(x, y)  # Go's runtime widens bytes to int
     ta = type(a)
     tb = type(b)
     if ta is int and tb is int:
@@ -233,6 +306,11 @@ def add(a: Any, b: Any) -> Any:
 
 
 def sub(a: Any, b: Any) -> Any:
+    if type(a) is GoUint8 or type(b) is GoUint8:
+        if not (is_number(a) and is_number(b)):
+            raise _bad("-", a, b)
+        x, y, _ = _byte_args(a, b)
+        return sub(x, y)  # Go's runtime widens bytes to int
     ta = type(a)
     tb = type(b)
     if ta is int and tb is int:
@@ -250,6 +328,11 @@ def sub(a: Any, b: Any) -> Any:
 
 
 def mul(a: Any, b: Any) -> Any:
+    if type(a) is GoUint8 or type(b) is GoUint8:
+        if not (is_number(a) and is_number(b)):
+            raise _bad("*", a, b)
+        x, y, _ = _byte_args(a, b)
+        return mul(x, y)  # Go's runtime widens bytes to int
     ta = type(a)
     tb = type(b)
     if ta is int and tb is int:
@@ -274,6 +357,10 @@ def _fdiv(x: float, y: float) -> float:
 
 
 def div(a: Any, b: Any) -> float:
+    if type(a) is GoUint8 or type(b) is GoUint8:
+        if not (is_number(a) and is_number(b)):
+            raise _bad("/", a, b)
+        return div(*_byte_args(a, b)[:2])
     ta = type(a)
     tb = type(b)
     if (ta is float or ta is int) and (tb is float or tb is int):
@@ -282,6 +369,11 @@ def div(a: Any, b: Any) -> float:
 
 
 def mod(a: Any, b: Any) -> int:
+    if type(a) is GoUint8 or type(b) is GoUint8:
+        if not (is_number(a) and is_number(b)):
+            raise _bad("%", a, b)
+        x, y, _ = _byte_args(a, b)
+        return mod(x, y)  # Go's runtime widens bytes to int
     if type(a) is int and type(b) is int:
         if b == 0:
             raise RtError("runtime error: integer divide by zero")
@@ -291,28 +383,97 @@ def mod(a: Any, b: Any) -> int:
 
 
 def power(a: Any, b: Any) -> float:
+    if type(a) is GoUint8 or type(b) is GoUint8:
+        if not (is_number(a) and is_number(b)):
+            raise _bad("**", a, b)
+        return power(*_byte_args(a, b)[:2])
     ta = type(a)
     tb = type(b)
     if (ta is float or ta is int) and (tb is float or tb is int):
         return go_pow(float(a), float(b))
+    for operand in (a, b):  # runtime.ToFloat of each side
+        if not is_number(operand):
+            raise RtError(f"invalid operation: float({type_name(operand)})")
     raise _bad("**", a, b)
 
 
-def go_pow(x: float, y: float) -> float:
+def _is_odd_int(x: float) -> bool:
+    if abs(x) >= 1 << 53:
+        return False
+    return x == math.floor(x) and int(x) & 1 == 1
+
+
+def _ldexp(frac: float, exp: int) -> float:
     try:
-        return math.pow(x, y)
+        return math.ldexp(frac, exp)
     except OverflowError:
-        if x < 0 and y == math.floor(y) and int(y) % 2 == 1:
-            return -math.inf
-        return math.inf
-    except (ValueError, ZeroDivisionError):
-        if x == 0.0 and y < 0:
-            return math.inf
+        return math.copysign(math.inf, frac)
+
+
+def go_pow(x: float, y: float) -> float:
+    """math.Pow, ported from Go (not C's pow: Go squares and multiplies for the integer part
+    of the exponent, so 1000 ** 31 is 9.999999999999999e+92 in Go)."""
+    if y == 0 or x == 1:
+        return 1.0
+    if y == 1:
+        return x
+    if math.isnan(x) or math.isnan(y):
         return math.nan
+    if x == 0:
+        if y < 0:
+            return -math.inf if math.copysign(1, x) < 0 and _is_odd_int(y) else math.inf
+        return x if math.copysign(1, x) < 0 and _is_odd_int(y) else 0.0
+    if math.isinf(y):
+        if x == -1:
+            return 1.0
+        return 0.0 if (abs(x) < 1) == (y > 0) else math.inf
+    if math.isinf(x):
+        if x < 0:
+            return go_pow(1 / x, -y)
+        return 0.0 if y < 0 else math.inf
+    if y == 0.5:
+        return math.sqrt(x) if x >= 0 else math.nan
+    if y == -0.5:
+        return 1 / math.sqrt(x) if x > 0 else (math.inf if x == 0 else math.nan)
+    yf, yi = math.modf(abs(y))
+    if yf != 0 and x < 0:
+        return math.nan
+    if yi >= 1 << 63:
+        if x == -1:
+            return 1.0
+        return 0.0 if (abs(x) < 1) == (y > 0) else math.inf
+    a1 = 1.0
+    ae = 0
+    if yf != 0:
+        if yf > 0.5:
+            yf -= 1
+            yi += 1
+        a1 = math.exp(yf * math.log(x))  # Go's own Exp/Log may differ by an ulp here
+    x1, xe = math.frexp(x)
+    i = int(yi)
+    while i != 0:
+        if xe < -(1 << 12) or xe > (1 << 12):
+            ae += xe
+            break
+        if i & 1 == 1:
+            a1 *= x1
+            ae += xe
+        x1 *= x1
+        xe <<= 1
+        if x1 < 0.5:
+            x1 += x1
+            xe -= 1
+        i >>= 1
+    if y < 0:
+        a1 = 1 / a1
+        ae = -ae
+    return _ldexp(a1, ae)
 
 
 def negate(a: Any) -> Any:
     t = type(a)
+    if t is GoUint8:
+        return GoUint8(-a & 0xFF)
     if t is int:
         return wrap_int(-a)
     if t is float:

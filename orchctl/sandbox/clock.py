@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from orchctl.expr import gotime
+
 
 def now() -> datetime:
     return datetime.now(UTC)
@@ -19,16 +21,5 @@ def now_str() -> str:
 
 
 def parse_rfc3339(text: str) -> datetime:
-    """Parse an RFC 3339 timestamp; raises ValueError like Go's time.Parse would fail."""
-    if "T" not in text and "t" not in text:
-        raise ValueError(f'parsing time "{text}" as RFC3339: cannot parse')
-    candidate = text.replace("z", "Z").replace("t", "T")
-    if candidate.endswith("Z"):
-        candidate = candidate[:-1] + "+00:00"
-    try:
-        moment = datetime.fromisoformat(candidate)
-    except ValueError as exc:
-        raise ValueError(f'parsing time "{text}" as RFC3339: {exc}') from None
-    if moment.tzinfo is None:
-        raise ValueError(f'parsing time "{text}" as RFC3339: missing time zone')
-    return moment
+    """Parse an RFC 3339 timestamp as Go's time.Parse does; ValueError with Go's message."""
+    return gotime.to_datetime(gotime.parse_rfc3339(text))

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from orchctl.expr import gotime
 from orchctl.sandbox.clock import parse_rfc3339
 from orchctl.sandbox.mapper import MapError, decode, go_type
 
@@ -85,31 +86,12 @@ def _bool(obj: Any, field: str) -> bool:
     return _get(obj, field) is True
 
 
-_DURATION = re.compile(r"([0-9]*(?:\.[0-9]*)?)(ns|us|µs|μs|ms|s|m|h)")
-_UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "μs": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "h": 3600}
-
-
 def parse_duration(text: str) -> float:
     """Go's time.ParseDuration, in seconds."""
-    body = text
-    sign = 1.0
-    if body[:1] in "+-" and body:
-        sign = -1.0 if body[0] == "-" else 1.0
-        body = body[1:]
-    if body == "0":
-        return 0.0
-    if not body:
-        raise StageError(f'time: invalid duration "{text}"')
-    total, pos = 0.0, 0
-    while pos < len(body):
-        match = _DURATION.match(body, pos)
-        if not match or match.group(1) in ("", "."):
-            if re.match(r"[0-9.]+$", body[pos:]):
-                raise StageError(f'time: missing unit in duration "{text}"')
-            raise StageError(f'time: invalid duration "{text}"')
-        total += float(match.group(1)) * _UNITS[match.group(2)]
-        pos = match.end()
-    return sign * total
+    try:
+        return gotime.parse_duration(text).ns / 1e9
+    except gotime.TimeError as exc:
+        raise StageError(str(exc)) from None
 
 
 def _amount(monetary: Any) -> tuple[int, str]:

@@ -144,3 +144,50 @@ def test_fuzz_only_expr_errors(source: str) -> None:
 def test_fuzz_arbitrary_text(source: str) -> None:
     with contextlib.suppress(ExprError):
         compile_expr(source).run({})
+
+
+HOSTILE_REGEX_SCRIPT = """
+import json, sys, time
+from orchctl.expr import compile_expr
+cases = json.loads(sys.stdin.read())
+out = []
+for source, event in cases:
+    program = compile_expr(source)
+    start = time.perf_counter()
+    result = program.run({"event": event})
+    out.append([source, result, time.perf_counter() - start])
+print(json.dumps(out))
+"""
+
+HOSTILE_REGEX_CASES = [
+    ['event.s matches "(a+)+$"', {"s": "a" * 40 + "!"}],
+    ['event.s matches "^(a|a)*$"', {"s": "a" * 40 + "!"}],
+    ['event.s matches "(a*)*b"', {"s": "a" * 10000}],
+    ['event.s matches "(x+x+)+y"', {"s": "x" * 5000}],
+    ["event.s matches event.p", {"s": "a" * 40 + "!", "p": "(a+)+$"}],
+    ['event.s matches "^(([a-z])+.)+[A-Z]([a-z])+$"', {"s": "a" * 60 + "!"}],
+]
+
+
+def test_hostile_regex_runs_in_linear_time() -> None:
+    # Python's backtracking `re` needs minutes (or ages) for each of these; Go's RE2 answers
+    # at once. A child process with a hard timeout makes a regression fail loudly, not hang.
+    import json
+    import subprocess
+    import sys
+
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-c", HOSTILE_REGEX_SCRIPT],
+            input=json.dumps(HOSTILE_REGEX_CASES),
+            capture_output=True,
+            text=True,
+            timeout=20,
+            check=True,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("hostile regex still running after 20 s: `matches` is backtracking again")
+    results = json.loads(proc.stdout)
+    assert [r[1] for r in results] == [False, False, False, False, False, False]
+    slow = [(source, seconds) for source, _, seconds in results if seconds > 0.5]
+    assert not slow, f"hostile regex took too long (not linear time): {slow}"

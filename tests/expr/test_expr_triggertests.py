@@ -280,9 +280,9 @@ def test_cli_runs_project_tests(
         "     match: expected true, got false",
         '     vars.amount: expected "100", got nothing '
         "(the filter did not match, so vars are not evaluated)",
-        '     filter: error: strconv.Atoi: parsing "gold": invalid syntax (at 1:32 in the filter)',
+        "     filter: error: invalid operation: int(gold) (at 1:32 in the filter)",
         "PASS credit-wallet-on-payin \u203a a gold tier is no match (filter error, counted as no "
-        'match: strconv.Atoi: parsing "gold": invalid syntax (1:32))',
+        "match: invalid operation: int(gold) (1:32))",
         "2 passed, 2 failed",
     ]
     # validation ran (string() of event.amount, an unused var): its warnings are counted
@@ -296,7 +296,7 @@ def test_cli_runs_project_tests(
         "match: expected true, got false\n"
         'vars.amount: expected "100", got nothing '
         "(the filter did not match, so vars are not evaluated)\n"
-        'filter: error: strconv.Atoi: parsing "gold": invalid syntax (at 1:32 in the filter)'
+        "filter: error: invalid operation: int(gold) (at 1:32 in the filter)"
     )
 
 

@@ -24,6 +24,7 @@ S = 10**9
         ("1h2m3s4ms5us6ns", 3723 * S + 4_005_006),
         ("3µs", 3000),
         ("72h", 72 * 3600 * S),
+        ("-9223372036854775808ns", -(2**63)),
     ],
 )
 def test_go_durations(text: str, nanos: int) -> None:
@@ -41,6 +42,8 @@ def test_go_durations(text: str, nanos: int) -> None:
         ("1 h", "unknown unit ' h' (use ns, us, ms, s, m, h)"),
         ("s", "a number is missing before the unit"),
         ("3000000h", "duration is too large"),
+        ("9223372036854775808ns", "duration is too large"),
+        ("1..5s", "missing unit"),
     ],
 )
 def test_invalid_go_durations(text: str, reason: str) -> None:
@@ -50,7 +53,15 @@ def test_invalid_go_durations(text: str, reason: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["2026-01-31T09:00:00Z", "2026-01-31T09:00:00.123456789+02:00", "2024-02-29T00:00:00-05:30"],
+    [
+        "2026-01-31T09:00:00Z",
+        "2026-01-31T09:00:00.123456789+02:00",
+        "2024-02-29T00:00:00-05:30",
+        # Go's time.Parse(time.RFC3339) takes these too (its general layout parser).
+        "2026-01-31T9:00:00Z",
+        "2026-01-31T09:00:00,5Z",
+        "2026-01-31T09:00:00+24:00",
+    ],
 )
 def test_rfc3339_valid(text: str) -> None:
     assert check_rfc3339(text) is None
@@ -63,9 +74,13 @@ def test_rfc3339_valid(text: str) -> None:
         ("2026-01-31 09:00:00Z", "not an RFC 3339 timestamp"),
         ("2026-01-31T09:00:00", "not an RFC 3339 timestamp"),
         ("2026-01-31t09:00:00z", "not an RFC 3339 timestamp"),
+        ("20260101T000000Z", "not an RFC 3339 timestamp"),
+        ("2026-01-31T09:00:00Z ", "not an RFC 3339 timestamp"),
         ("2025-02-29T00:00:00Z", "not a valid date/time: day is out of range for month"),
-        ("2026-01-31T24:00:00Z", "not a valid date/time: hour must be in 0..23"),
-        ("2026-01-31T09:00:00+25:00", "time zone offset out of range"),
+        ("2026-01-31T24:00:00Z", "not a valid date/time: hour out of range"),
+        ("2016-12-31T23:59:60Z", "not a valid date/time: second out of range"),
+        ("2026-01-31T09:00:00+25:00", "time zone offset hour out of range"),
+        ("2026-01-31T09:00:00+01:61", "time zone offset minute out of range"),
     ],
 )
 def test_rfc3339_invalid(text: str, reason: str) -> None:

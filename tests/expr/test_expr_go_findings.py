@@ -1,0 +1,203 @@
+"""Disagreements the Go oracle (tests/oracle) found, pinned as plain tests: each answer here is
+the one expr-lang v1.17.7 gives, run the way Formance runs it (no Go needed to run these)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from orchctl.expr import ExprCompileError, ExprRuntimeError, compile_expr, stringify
+from orchctl.expr.values import type_name
+
+
+def _value(source: str, event: Any = None) -> Any:
+    return compile_expr(source).run({"event": event}, go_types=True)
+
+
+def _compile_error(source: str) -> str:
+    with pytest.raises(ExprCompileError) as caught:
+        compile_expr(source)
+    return caught.value.message
+
+
+def _run_error(source: str, event: Any = None) -> ExprRuntimeError:
+    with pytest.raises(ExprRuntimeError) as caught:
+        compile_expr(source).run({"event": event})
+    return caught.value
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        # nil's type prints as v1.17's "unknown"; a builtin's Validate prints a nil type as %s
+        ("nil + 1", "invalid operation: + (mismatched types unknown and int)"),
+        ("len(nil)", "invalid argument for len (type %!s(<nil>))"),
+        ("values(nil)", "cannot get values from %!s(<nil>)"),
+        # "unknown" (no type) and "interface {}" (a map value) print apart
+        (
+            "event.reference > []",
+            "invalid operation: > (mismatched types unknown and []interface {})",
+        ),
+        (
+            "{a: 1}.a > []",
+            "invalid operation: > (mismatched types interface {} and []interface {})",
+        ),
+        # array literals are typed by their elements (and still print []interface {})
+        ("filter([1], #)", "predicate should return boolean (got int)"),
+        ("get([1, 2, 3], 1).x", "type int has no field x"),
+        ("!(1..3)", "invalid operation: ! (mismatched type []interface {})"),
+        ('"a"[1]', "type string[int] is undefined"),
+        ("let x = 1; x.y", "type int has no field y"),
+        # a nil-bodied predicate is not a predicate
+        ("filter([], nil)", "predicate should has one input and one output param"),
+        ("reduce([], nil, 1)", "predicate should has two input and one output param"),
+        # typed builtin results
+        ("last(first(split('a', '')))", "cannot get last element from string"),
+        ("!(true ? 1 : min([], 1))", "invalid operation: ! (mismatched type int)"),
+        ("sum([nil]) > 1", "invalid operation: > (mismatched types unknown and int)"),
+        (
+            "reduce([1, 2, 3], [], 1) % 1",
+            "invalid operation: % (mismatched types []interface {} and int)",
+        ),
+        ("get(1, 1)", "type int does not support indexing"),
+        # arguments are checked as they are visited; an inner call's error is final
+        ('hasPrefix(1, "a"[1])', "cannot use int as argument (type string) to call hasPrefix "),
+        ("replace(1, join(1, 1), 1)", "too many arguments to call join"),
+        ("1 % 0", "integer divide by zero"),  # folded at compile time
+        ("1 - [] ?? [1, 2, 3]", "invalid operation: - (mismatched types int and []interface {})"),
+        ("map({}, 1)", "builtin map takes only array (got map[string]interface {})"),
+        ("get([], nil)", "non-integer slice index unknown"),
+        (
+            "get(groupBy([], 1), 1) matches 'a'",
+            "invalid operation: matches (mismatched types []interface {} and string)",
+        ),
+    ],
+)
+def test_checker_answers_as_go(source: str, message: str) -> None:
+    assert _compile_error(source) == message
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "join([1, 2, 3], 'a')",  # any array is taken for []interface {}
+        "1 in fromPairs([])",  # map[interface {}]interface {} takes any key
+        "sprintf(replace(1, 1, 1))",  # an unknown callee's arguments are not checked
+        "sortBy(event?.transactions, 1) + 1",  # sortBy keeps an unknown collection unknown
+    ],
+)
+def test_checker_lets_through_what_go_lets_through(source: str) -> None:
+    compile_expr(source)
+
+
+@pytest.mark.parametrize(
+    ("source", "event", "go_type", "var"),
+    [
+        ("1..3", None, "[]int", "[1 2 3]"),
+        ("split('a,b', ',')", None, "[]string", "[a b]"),
+        ("fromPairs([['a', 1]])", None, "map[interface {}]interface {}", "map[a:1]"),
+        ("groupBy([1], #)", None, "map[interface {}][]interface {}", "map[1:[1]]"),
+        ("event.s[0]", {"s": "abc"}, "uint8", "97"),
+        ("event.s[0] + 1", {"s": "abc"}, "int", "98"),
+        ("event.s[0] + event.s[0]", {"s": "~~"}, "int", "252"),
+        ("let x = event.s[0]; -x", {"s": "F"}, "uint8", "186"),
+        ("type(event.s[0])", {"s": "a"}, "string", "uint"),
+        ("int(event.s[0])", {"s": "a"}, "int", "97"),
+        ("findIndex([1, 2], # > 5)", None, "<nil>", "<nil>"),
+        ("findLastIndex([1, 2], # > 5)", None, "<nil>", "<nil>"),
+        ("event.n && true", {"n": 5}, "float64", "5"),  # the optimizer folds `&& true` away
+        ("event.s || true", {"s": "x"}, "bool", "true"),
+        ("1_000 ^ 0x1F", None, "float64", "9.999999999999999e+92"),  # Go's math.Pow
+        ("map(event, 1)", {}, "[]interface {}", "[]"),  # an empty map loops zero times
+        ("get(event.n, 1)", {"n": 1}, "<nil>", "<nil>"),
+        (
+            "string(event)",
+            {"a": [10**19, 2**53 + 1]},
+            "string",
+            "map[a:[1e+19 9.007199254740992e+15]]",
+        ),
+        ("event && !(true)", None, "bool", "false"),
+        ("abs(-1e21 * 0)", None, "float64", "-0"),
+        ("first(filter(event.s, true))", {"s": "a"}, "uint8", "97"),
+        ("max(1, event.s[0])", {"s": "a"}, "uint8", "97"),
+        ("get(event.s, 1)", {"s": "ab"}, "uint8", "98"),
+    ],
+)
+def test_values_answer_as_go(source: str, event: Any, go_type: str, var: str) -> None:
+    value = _value(source, event)
+    assert type_name(value) == go_type
+    assert stringify(value) == var
+
+
+@pytest.mark.parametrize(
+    ("source", "event", "message"),
+    [
+        ("int('a')", None, "invalid operation: int(a)"),
+        ("float(' x ')", None, "invalid operation: float( x )"),
+        ("int(event.x)", {}, "reflect: call of reflect.Value.Type on zero Value"),
+        ("foo()", None, "invalid operation: cannot call nil"),
+        ("event ^ 1", None, "invalid operation: float(<nil>)"),
+        (
+            "event.x matches 'a'",
+            {"x": 1},
+            "interface conversion: interface {} is float64, not []uint8",
+        ),
+        ("sum(['a'])", None, "invalid operation: string + int"),
+        ("toJSON(groupBy([], 1))", None, "json: unsupported type: map[interface {}][]interface {}"),
+        ("join(1..3, 'a')", None, "invalid argument for join (type []int)"),
+        ("join(event.x, 'a')", {}, "invalid argument for join (type %!s(<nil>))"),
+        ("groupBy([{}], #)", None, "hash of unhashable type: map[string]interface {}"),
+        (
+            "groupBy([1, {}], #)",
+            None,
+            "runtime error: hash of unhashable type map[string]interface {}",
+        ),
+        ("[] in fromPairs([])", None, "hash of unhashable type: []interface {}"),
+        (
+            "get(event, 1)",
+            {},
+            "reflect.Value.MapIndex: value of type int is not assignable to type string",
+        ),
+        ("get([], event)", {}, "invalid operation: int(map[string]interface {})"),
+        (
+            "event.n in ['a', 'b']",
+            {"n": 5},
+            "reflect.Value.MapIndex: value of type float64 is not assignable to type string",
+        ),
+        ("event.s[0][1:]", {"s": "ab"}, "invalid argument for len (type uint8)"),
+        ("find(event.b, # == 1)", {"b": True}, "reflect: call of reflect.Value.Len on bool Value"),
+        ("last([1.5, 2] | filter(#))", None, "interface conversion: interface {} is int, not bool"),
+    ],
+)
+def test_run_errors_answer_as_go(source: str, event: Any, message: str) -> None:
+    assert _run_error(source, event).message == message
+
+
+@pytest.mark.parametrize(
+    ("source", "formance"),
+    [
+        # expr wraps a Go error value and Formance unwraps it: no position
+        ("duration('x')", 'time: invalid duration "x"'),
+        ("max([1, '2'])", "invalid argument for max (type string)"),
+        ("filter(1..9, # > 9)[0]", "reflect: slice index out of range"),
+        # a formatted message has nothing to unwrap: the position stays
+        ("[1][5]", "index out of range: 5 (array length is 1) (1:4)\n | [1][5]\n | ...^"),
+        ("int('a')", "invalid operation: int(a) (1:1)\n | int('a')\n | ^"),
+    ],
+)
+def test_formance_message_unwraps_as_formance_does(source: str, formance: str) -> None:
+    error = _run_error(source)
+    assert error.formance_message == formance
+    assert str(error).startswith(error.message + " (1:")  # expr's own text keeps the position
+
+
+def test_a_folded_operand_takes_the_operators_position() -> None:
+    error = _run_error("false || event.x.y", {})
+    assert (error.line, error.column) == (1, 7)
+
+
+def test_if_expression_errors_point_at_1_1_as_expr_does() -> None:
+    with pytest.raises(ExprCompileError) as caught:
+        compile_expr("filter(if true { 1 } else { 1 }, 1)")
+    assert (caught.value.line, caught.value.column) == (1, 1)
