@@ -167,8 +167,9 @@ def test_a_broken_orchctl_yaml_is_a_failure_document_too(
         "orchctl.yaml is invalid (1 error, 0 warnings in 1 file); nothing was read from or "
         "written to the stack"
     )
+    line = config.read_text().splitlines().index("enviroments:") + 1
     assert [(p["file"], p["line"], p["message"]) for p in document["problems"]] == [
-        ("repo/orchctl.yaml", 6, "unknown key 'enviroments'")
+        ("repo/orchctl.yaml", line, "unknown key 'enviroments'")
     ]
 
 
