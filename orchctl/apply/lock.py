@@ -38,15 +38,16 @@ that shows no other live claim. Take two holders A and B and say A's winning lis
 first. A's claim committed before A's listing, hence before B's; it is deleted only after A
 stops writing. So B's listing, if A still held, showed A's claim, and B could only win by
 judging it expired: A's newest renewal at least a TTL old in server time. A renews every
-``ttl/4`` and fences itself: :meth:`Lease.check`, called before every write step, fails once
-``ttl - margin`` has passed (monotonic clock) since A SENT its last successful renewal, and
-the server stamped that renewal no earlier than the send. So A stopped before B could
-start. The order by ``createdAt`` is not used to pick the winner, because ``createdAt`` is
-stamped before the row commits: an earlier-stamped claim can become visible after a later
-one was already listed, and "the earliest wins" would then crown both.
+``ttl/4`` and fences itself: :meth:`Lease.check`, called before every write step, fails
+once ``ttl - margin`` (margin ``ttl/6``) has passed on its monotonic clock since A SENT its
+last successful renewal, and the server stamped that renewal no earlier than the send. So
+A stopped before B could start. The order by ``createdAt`` is not used to pick the winner,
+because ``createdAt`` is stamped before the row commits: an earlier-stamped claim can
+become visible after a later one was already listed, and "the earliest wins" would then
+crown both.
 
-A renewal stamped more than a TTL after its predecessor means others may have seen the
-lock expire: the holder then gives the lock up (LockLost) instead of reviving it. A holder
+A renewal stamped more than ``ttl - margin`` after its predecessor means others may have
+seen the lock expire: the holder then gives the lock up (LockLost) instead of reviving it. A holder
 whose claim is gone (``orchctl unlock``) also loses it, at the next renewal. Expired lock
 objects of others are deleted by the next acquirer once two TTLs old.
 
@@ -60,37 +61,61 @@ missed by two consecutive identical v2 listings.
 
 from __future__ import annotations
 
-import getpass
 import logging
-import os
 import random
-import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
-from typing import Any
 
-from orchctl.api import (
-    ApiError,
-    LiveState,
-    NotFound,
-    OrchestrationClient,
-    Workflow,
+from orchctl.api import ApiError, NotFound, OrchestrationClient, OutcomeUnknown, Workflow
+from orchctl.apply.lock_objects import (
+    DEFAULT_TTL,
+    LOCK_NAME,
+    Claim,
+    Holder,
+    HolderInfo,
+    LockObject,
+    claims_in,
+    current_holder,
+    is_lock_object,
+    local_holder_info,
+    lock_holders,
+    lock_name,
+    parse_lock_object,
+    stages_for,
+    without_lock_objects,
 )
 from orchctl.apply.once import create_workflow_once, delete_workflow_once
 from orchctl.apply.reads import all_workflows
 from orchctl.errors import OrchctlError
 
-log = logging.getLogger("orchctl.apply.lock")
+__all__ = [
+    "DEFAULT_TTL",
+    "LOCK_NAME",
+    "Claim",
+    "Holder",
+    "HolderInfo",
+    "Lease",
+    "LockHeld",
+    "LockLost",
+    "LockObject",
+    "NoSuchLock",
+    "acquire",
+    "break_lock",
+    "claims_in",
+    "current_holder",
+    "is_lock_object",
+    "local_holder_info",
+    "lock_holders",
+    "lock_name",
+    "parse_lock_object",
+    "without_lock_objects",
+]
 
-LOCK_NAME = "orchctl:lock"
-MARK = "orchctl_lock"  # the stage key that holds the lock record
-FORMAT = "1"
-DEFAULT_TTL = 60.0  # seconds: expired within 60 s of the last renewal, hence of death
+log = logging.getLogger("orchctl.apply.lock")
 
 
 class LockHeld(OrchctlError):
@@ -104,10 +129,14 @@ class LockHeld(OrchctlError):
             f"(lock {holder.lock_id})",
             hint=(
                 "wait for it to finish, pass --lock-timeout to wait, or break it with "
-                f"`orchctl unlock {holder.lock_id}` if that run is gone"
+                f"`orchctl unlock {holder.lock_id}{_env_option(environment)}` if that run is gone"
             ),
         )
         self.holder = holder
+
+
+def _env_option(environment: str) -> str:
+    return "" if environment == "local" else f" --env {environment}"
 
 
 class LockLost(OrchctlError):
@@ -116,264 +145,6 @@ class LockLost(OrchctlError):
 
 class NoSuchLock(OrchctlError):
     """``orchctl unlock LOCK-ID`` names a lock that is not on the stack."""
-
-
-# ---------------------------------------------------------------- records
-
-
-@dataclass(frozen=True)
-class HolderInfo:
-    """Who is applying: written into every lock object."""
-
-    environment: str
-    namespace: str | None
-    host: str
-    user: str
-    pid: int | None
-    ci: str | None = None
-
-    def to_json(self) -> dict[str, str]:
-        return {
-            "env": self.environment,
-            "ns": self.namespace or "",
-            "host": self.host,
-            "user": self.user,
-            "pid": "" if self.pid is None else str(self.pid),
-            "ci": self.ci or "",
-        }
-
-
-@dataclass(frozen=True)
-class Holder:
-    """A lock id as seen on the stack: who, since when, last renewed when."""
-
-    lock_id: str
-    info: HolderInfo
-    since: datetime | None  # the server's createdAt of the claim
-    renewed: datetime | None  # the server's createdAt of the newest object
-    ttl: float
-    held: bool
-
-    def describe(self) -> str:
-        """``alice@ci-7 (pid 4242, CI https://github.com/o/r/actions/runs/1)``."""
-        who = f"{self.info.user or 'unknown'}@{self.info.host or 'unknown'}"
-        extra = []
-        if self.info.pid is not None:
-            extra.append(f"pid {self.info.pid}")
-        if self.info.ci:
-            extra.append(f"CI {self.info.ci}")
-        return who + (f" ({', '.join(extra)})" if extra else "")
-
-    def since_text(self) -> str:
-        return _show_time(self.since)
-
-    def expired(self, now: datetime) -> bool:
-        return self.renewed is None or self.renewed + timedelta(seconds=self.ttl) < now
-
-
-@dataclass(frozen=True)
-class LockObject:
-    """One lock workflow, parsed."""
-
-    workflow: Workflow
-    lock_id: str
-    role: str  # "claim" | "renewal"
-    seq: int
-    held: bool
-    ttl: float
-    info: HolderInfo
-
-    @property
-    def created(self) -> datetime:
-        return self.workflow.created_at or datetime.min.replace(tzinfo=UTC)
-
-    @property
-    def key(self) -> tuple[datetime, str]:
-        return self.created, self.workflow.id
-
-
-@dataclass(frozen=True)
-class Claim:
-    """Every visible object of one lock id."""
-
-    lock_id: str
-    objects: tuple[LockObject, ...]
-
-    @property
-    def key(self) -> tuple[datetime, str]:
-        """(createdAt, id) of its claim (of its earliest object if the claim is gone)."""
-        claims = [o for o in self.objects if o.role == "claim"] or list(self.objects)
-        return min(o.key for o in claims)
-
-    @property
-    def newest(self) -> datetime:
-        return max(o.created for o in self.objects)
-
-    @property
-    def ttl(self) -> float:
-        return max(o.ttl for o in self.objects)
-
-    @property
-    def held(self) -> bool:
-        return any(o.held for o in self.objects)
-
-    def live(self, now: datetime) -> bool:
-        return self.newest + timedelta(seconds=self.ttl) >= now
-
-    @property
-    def holder(self) -> Holder:
-        newest = max(self.objects, key=lambda o: o.key)
-        return Holder(
-            lock_id=self.lock_id,
-            info=newest.info,
-            since=self.key[0],
-            renewed=self.newest,
-            ttl=self.ttl,
-            held=self.held,
-        )
-
-
-# ---------------------------------------------------------------- names and objects
-
-
-def lock_name(namespace: str | None) -> str:
-    """The stack name of the lock objects of a namespace (or of no namespace)."""
-    return f"{LOCK_NAME}:{namespace}" if namespace else LOCK_NAME
-
-
-def is_lock_object(obj: Any) -> bool:
-    """Whether a live object is a lock object (of any namespace): plan, drift and import
-    must leave these alone."""
-    return isinstance(obj, Workflow) and parse_lock_object(obj) is not None
-
-
-def without_lock_objects(live: LiveState) -> LiveState:
-    """The live state with every lock object taken out."""
-    return replace(live, workflows=tuple(w for w in live.workflows if not is_lock_object(w)))
-
-
-def parse_lock_object(workflow: Workflow) -> LockObject | None:
-    name = workflow.name
-    if name != LOCK_NAME and not name.startswith(LOCK_NAME + ":"):
-        return None
-    if len(workflow.config.stages) != 1:
-        return None
-    body = next(iter(workflow.config.stages[0].values()), None)
-    record = body.get(MARK) if isinstance(body, Mapping) else None
-    if not isinstance(record, Mapping) or not isinstance(record.get("lock"), str):
-        return None
-    try:
-        pid_text = str(record.get("pid") or "")
-        info = HolderInfo(
-            environment=str(record.get("env", "")),
-            namespace=str(record.get("ns") or "") or None,
-            host=str(record.get("host", "")),
-            user=str(record.get("user", "")),
-            pid=int(pid_text) if pid_text.isdigit() else None,
-            ci=str(record.get("ci") or "") or None,
-        )
-        return LockObject(
-            workflow=workflow,
-            lock_id=str(record["lock"]),
-            role=str(record.get("role", "claim")),
-            seq=int(str(record.get("seq", "0"))),
-            held=str(record.get("held", "")) == "true",
-            ttl=float(str(record.get("ttl", DEFAULT_TTL))),
-            info=info,
-        )
-    except ValueError:
-        return None
-
-
-def _stages(
-    lock_id: str, role: str, seq: int, held: bool, ttl: float, prev: str, info: HolderInfo
-) -> list[dict[str, Any]]:
-    record = {
-        "v": FORMAT,
-        "lock": lock_id,
-        "role": role,
-        "seq": str(seq),
-        "held": "true" if held else "false",
-        "ttl": f"{ttl:g}",
-        "prev": prev,
-        **info.to_json(),
-    }
-    return [{"delay": {"duration": "0s", MARK: record}}]
-
-
-def claims_in(workflows: Iterable[Workflow], namespace: str | None) -> list[Claim]:
-    """The lock ids of a namespace among ``workflows``, in lock order."""
-    name = lock_name(namespace)
-    groups: dict[str, list[LockObject]] = {}
-    for w in workflows:
-        if w.name != name:
-            continue
-        parsed = parse_lock_object(w)
-        if parsed is not None:
-            groups.setdefault(parsed.lock_id, []).append(parsed)
-    claims = [Claim(lock_id, tuple(objs)) for lock_id, objs in groups.items()]
-    return sorted(claims, key=lambda c: c.key)
-
-
-def local_holder_info(
-    environment: str, namespace: str | None, environ: Mapping[str, str] | None = None
-) -> HolderInfo:
-    """This process: host, user, pid and the CI run when known (GitHub Actions, GitLab)."""
-    env = os.environ if environ is None else environ
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):
-        user = "unknown"
-    ci: str | None = None
-    if env.get("GITHUB_RUN_ID"):
-        server = env.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
-        repo = env.get("GITHUB_REPOSITORY")
-        ci = (
-            f"{server}/{repo}/actions/runs/{env['GITHUB_RUN_ID']}"
-            if repo
-            else f"GitHub run {env['GITHUB_RUN_ID']}"
-        )
-    elif env.get("CI_JOB_URL"):
-        ci = env["CI_JOB_URL"]
-    return HolderInfo(environment, namespace, socket.gethostname(), user, os.getpid(), ci)
-
-
-# ---------------------------------------------------------------- reading
-
-
-def current_holder(
-    source: OrchestrationClient | LiveState,
-    environment: str,
-    namespace: str | None,
-    *,
-    now: datetime | None = None,
-) -> Holder | None:
-    """Who holds (or is taking) the lock, from a client or a live state already read;
-    None when nobody does. Read-only callers have no server time of their own, so expiry is
-    judged on this machine's clock (or the newest object listed, when that is later)."""
-    claims, current = _claims_and_now(source, namespace, now)
-    live = [c for c in claims if c.live(current)]
-    if not live:
-        return None
-    held = [c for c in live if c.held]
-    return (held or live)[0].holder
-
-
-def lock_holders(source: OrchestrationClient | LiveState, namespace: str | None) -> list[Holder]:
-    """Every lock id on the stack for a namespace, live or expired, in lock order."""
-    claims, _ = _claims_and_now(source, namespace, None)
-    return [c.holder for c in claims]
-
-
-def _claims_and_now(
-    source: OrchestrationClient | LiveState, namespace: str | None, now: datetime | None
-) -> tuple[list[Claim], datetime]:
-    workflows = source.workflows if isinstance(source, LiveState) else all_workflows(source)
-    current = now or datetime.now(UTC)
-    newest = max((w.created_at for w in workflows if w.created_at is not None), default=None)
-    if now is None and newest is not None and newest > current:
-        current = newest
-    return claims_in(workflows, namespace), current
 
 
 def break_lock(
@@ -440,6 +211,7 @@ class Lease:
         self._held = False
         self._lost: str | None = None
         self._released = False
+        self._unsure = False  # a create of ours had no answer: it may be on the stack
         self.renewals_sent = 0
 
     # -- what callers use -----------------------------------------------------------------
@@ -478,6 +250,24 @@ class Lease:
                 "before the next write"
             )
 
+    def verify(self) -> None:
+        """:meth:`check`, then read the lock objects from the stack: raise
+        :class:`LockLost` if this lease's claim is gone or another lock id is held. One
+        listing of every workflow: for the moments before a critical step (a swap), not
+        for every write."""
+        self.check()
+        claims = claims_in(all_workflows(self.client), self.namespace)
+        mine = [c for c in claims if c.lock_id == self.lock_id]
+        assert self._claim is not None
+        if not mine or self._claim.id not in {o.workflow.id for o in mine[0].objects}:
+            self._lost = "its claim is no longer on the stack (orchctl unlock?)"
+        else:
+            now = self._newest or datetime.now(UTC)
+            others = [c for c in claims if c is not mine[0] and c.held and c.live(now)]
+            if others:
+                self._lost = f"lock {others[0].lock_id} is held by {others[0].holder.describe()}"
+        self.check()
+
     def release(self) -> None:
         """Stop renewing and delete this lease's objects (idempotent; never raises: a lock
         that cannot be deleted expires by itself)."""
@@ -490,8 +280,21 @@ class Lease:
             self._released = True
             self._held = False
             self._delete_mine()
-            for workflow_id in self._leftovers:
+            for workflow_id in list(self._leftovers):
                 self._try_delete(workflow_id)
+            if self._unsure:  # find objects of ours whose create had no answer
+                try:
+                    mine = [
+                        o.workflow.id
+                        for c in claims_in(all_workflows(self.client), self.namespace)
+                        if c.lock_id == self.lock_id
+                        for o in c.objects
+                    ]
+                except ApiError as exc:
+                    log.warning("lock %s: could not look for leftovers: %s", self.lock_id, exc)
+                    mine = []
+                for workflow_id in mine:
+                    self._try_delete(workflow_id)
 
     def __enter__(self) -> Lease:
         return self
@@ -508,10 +311,14 @@ class Lease:
     def _write(self, role: str, held: bool) -> Workflow:
         """Create one object of this lock id; returns it (createdAt is the server's now)."""
         prev = self._newest.isoformat() if self._newest else ""
-        stages = _stages(self.lock_id, role, self._seq, held, self.ttl, prev, self.info)
+        stages = stages_for(self.lock_id, role, self._seq, held, self.ttl, prev, self.info)
         self._seq += 1
         sent = self._clock()
-        obj = create_workflow_once(self.client, self.name, stages, known_ids=())
+        try:
+            obj = create_workflow_once(self.client, self.name, stages, known_ids=())
+        except OutcomeUnknown:
+            self._unsure = True  # release() looks for it
+            raise
         created = obj.created_at
         if created is None:
             raise LockLost("the stack answered a lock object without createdAt")
@@ -639,8 +446,9 @@ def acquire(
         clock=clock,
     )
     poll = min(1.0, ttl / 10) if poll is None else poll
-    grace = max(timeout, min(5.0, ttl / 4))  # later claimants withdraw within a round trip
+    grace = min(5.0, ttl / 4)  # later claimants withdraw within a round trip or two
     start = clock()
+    later_only_since: float | None = None  # when only later claimants were left in the way
     try:
         lease._claim_now()
         while True:
@@ -662,6 +470,7 @@ def acquire(
             earlier = [c for c in live if c.key < mine]
             waited = clock() - start
             if held or earlier:
+                later_only_since = None
                 blocker = (held or earlier)[0]
                 if waited >= timeout:
                     raise LockHeld(blocker.holder, environment)
@@ -672,7 +481,9 @@ def acquire(
                 else:  # keep our place in the queue
                     sleep(poll)
                 continue
-            if waited >= grace:
+            if later_only_since is None:
+                later_only_since = clock()
+            if waited >= timeout and clock() - later_only_since >= grace:
                 raise LockHeld(live[0].holder, environment)
             sleep(poll / 4)
     except BaseException:
@@ -691,9 +502,3 @@ def _collect_garbage(client: OrchestrationClient, others: Sequence[Claim], now: 
                     log.info(
                         "could not delete the expired lock object %s: %s", obj.workflow.id, exc
                     )
-
-
-def _show_time(moment: datetime | None) -> str:
-    if moment is None:
-        return "an unknown time"
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")

@@ -28,6 +28,7 @@ raised at once: the server said the write did not happen.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Collection, Sequence
 from typing import Any, TypeVar
@@ -89,24 +90,23 @@ def create_trigger_once(
     )
 
 
-def delete_workflow_once(client: OrchestrationClient, workflow_id: str) -> bool:
-    """Delete a workflow; True when this call deleted it, False when it was already gone
-    (404, which a service with ``fix/soft-deleted-workflows`` answers for a deleted one)."""
-    return _delete_once(lambda: client.delete_workflow(workflow_id))
+def delete_workflow_once(client: OrchestrationClient, workflow_id: str) -> None:
+    """Delete a workflow; already gone (404, which a service with
+    ``fix/soft-deleted-workflows`` answers for a deleted one) is done."""
+    _delete_once(lambda: client.delete_workflow(workflow_id))
 
 
-def delete_trigger_once(client: OrchestrationClient, trigger_id: str) -> bool:
-    """Delete a trigger; True when this call deleted it, False when it was already gone
-    (the service answers 404 for a trigger deleted before, e.g. by a lost earlier try)."""
-    return _delete_once(lambda: client.delete_trigger(trigger_id))
+def delete_trigger_once(client: OrchestrationClient, trigger_id: str) -> None:
+    """Delete a trigger; already gone (404: the service's answer for a trigger deleted
+    before, e.g. by an earlier try whose answer was lost) is done."""
+    _delete_once(lambda: client.delete_trigger(trigger_id))
 
 
-def _delete_once(delete: Callable[[], None]) -> bool:
-    try:
+def _delete_once(delete: Callable[[], None]) -> None:
+    # The client reads a 404 as done after a lost attempt (and, from issue 9 on, always);
+    # a first-attempt 404 raised by an older client is done here too.
+    with contextlib.suppress(NotFound):
         delete()
-    except NotFound:
-        return False
-    return True
 
 
 def _create_once(

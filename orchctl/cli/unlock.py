@@ -54,15 +54,15 @@ def unlock(
 
 def describe(holder: Holder, environment: str, now: datetime) -> str:
     """``Lock ID of environment E: held by WHO since WHEN (renewed N s ago).``"""
-    if holder.expired(now):
-        state = "expired (its holder is gone; it no longer blocks anyone), taken by"
-    else:
-        state = "held by" if holder.held else "being taken by"
-    renewed = ""
+    ago = ""
     if holder.renewed is not None:
-        ago = max(0.0, (now - holder.renewed).total_seconds())
-        renewed = f" (renewed {ago:.0f} s ago)"
-    return (
-        f"Lock {holder.lock_id} of environment {environment}: {state} {holder.describe()} "
-        f"since {holder.since_text()}{renewed}."
-    )
+        ago = f"{max(0.0, (now - holder.renewed).total_seconds()):.0f} s ago"
+    head = f"Lock {holder.lock_id} of environment {environment}:"
+    who = f"{holder.describe()} since {holder.since_text()}"
+    if holder.expired(now):
+        return (
+            f"{head} expired, held by {who} (last renewed {ago or 'never'}); "
+            "its holder is gone and it blocks nothing."
+        )
+    state = "held by" if holder.held else "being taken by"
+    return f"{head} {state} {who}" + (f" (renewed {ago})." if ago else ".")

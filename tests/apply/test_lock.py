@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sandbox_clients import sandbox_client
 
-from orchctl.api import LiveState, OrchestrationClient, Workflow, WorkflowConfig
+from orchctl.api import LiveState, OrchestrationClient, OutcomeUnknown, Workflow, WorkflowConfig
 from orchctl.apply.lock import (
     LOCK_NAME,
     HolderInfo,
@@ -29,7 +29,7 @@ from orchctl.apply.lock import (
     lock_name,
     without_lock_objects,
 )
-from orchctl.sandbox import Faults, Sandbox
+from orchctl.sandbox import Faults, Sandbox, ScriptedFault
 
 NAME_PATTERN = re.compile(r"^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$")  # definitions and namespaces
 ALICE = HolderInfo("staging", "pay", "ci-7", "alice", 4242, "https://github.com/o/r/actions/runs/9")
@@ -117,7 +117,7 @@ def test_a_second_apply_fails_with_one_line_naming_the_holder(
         "https://github.com/o/r/actions/runs/9) since "
         f"{since.strftime('%Y-%m-%d %H:%M:%S')} UTC (lock {lease.lock_id}) (hint: wait for it "
         "to finish, pass --lock-timeout to wait, or break it with "
-        f"`orchctl unlock {lease.lock_id}` if that run is gone)"
+        f"`orchctl unlock {lease.lock_id} --env staging` if that run is gone)"
     )
 
 
@@ -312,3 +312,43 @@ def test_a_gitlab_job_is_named_by_its_url() -> None:
 
 def test_outside_ci_there_is_no_run() -> None:
     assert local_holder_info("prod", None, {}).ci is None
+
+
+def test_a_claim_without_any_answer_fails_and_leaves_nothing(
+    sb: Sandbox, a: OrchestrationClient
+) -> None:
+    sb.set_faults(Faults(script=(ScriptedFault("reset", "POST", "/workflows"),) * 3))
+    with pytest.raises(OutcomeUnknown):
+        acquire(a, environment="staging", namespace=None, timeout=0)
+    assert lock_objects(a) == []
+
+
+def test_a_lost_claim_is_adopted_not_doubled(sb: Sandbox, a: OrchestrationClient) -> None:
+    sb.set_faults(Faults(script=(ScriptedFault("lost", "POST", "/workflows"),)))
+    with acquire(a, environment="staging", namespace=None, timeout=0) as lease:
+        assert [h.lock_id for h in lock_holders(a, None)] == [lease.lock_id]
+
+
+def test_verify_passes_while_held(a: OrchestrationClient) -> None:
+    with acquire(a, environment="staging", namespace=None, timeout=0) as lease:
+        lease.verify()
+
+
+def test_verify_sees_another_holder_at_once(a: OrchestrationClient, b: OrchestrationClient) -> None:
+    lease = acquire(a, environment="staging", namespace=None, timeout=0)
+    break_lock(b, "staging", None, lease.lock_id)
+    with acquire(b, environment="staging", namespace=None, timeout=0) as other:
+        with pytest.raises(LockLost, match="no longer on the stack"):
+            lease.verify()
+        other.verify()
+    lease.release()
+
+
+def test_verify_sees_a_second_held_lock(a: OrchestrationClient, b: OrchestrationClient) -> None:
+    record = {"lock": "intruder0000", "role": "renewal", "held": "true", "ttl": "60"}
+    record.update(ALICE.to_json())
+    with acquire(a, environment="staging", namespace=None, timeout=0) as lease:
+        stage = {"delay": {"duration": "0s", "orchctl_lock": record}}
+        b.create_workflow(WorkflowConfig((stage,), LOCK_NAME))
+        with pytest.raises(LockLost, match="lock intruder0000 is held by alice@ci-7"):
+            lease.verify()

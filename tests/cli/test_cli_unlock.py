@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -81,4 +82,25 @@ def test_breaking_an_unknown_lock_is_one_line_and_exit_1(
         "",
         "orchctl: error: environment local has no lock 0123456789ab (hint: `orchctl unlock` "
         "without an id shows the current lock)\n",
+    )
+
+
+def test_an_expired_lock_says_it_blocks_nothing(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with (
+        Sandbox.local(str(project)) as sandbox,
+        OrchestrationClient(transport=sandbox.transport()) as client,
+    ):
+        dead = acquire(
+            client, environment="local", namespace="payments", timeout=0, ttl=0.2, info=ALICE
+        )
+        dead._stop.set()  # its holder dies
+        time.sleep(0.3)
+        code, out, _ = orchctl(capsys, "-C", "repo", "unlock")
+    assert (code, re.sub(r"renewed \d+ s ago", "renewed N s ago", out)) == (
+        0,
+        f"Lock {dead.lock_id} of environment local: expired, held by alice@ci-7 (pid 4242) "
+        f"since {dead.holder.since_text()} (last renewed N s ago); its holder is gone and it "
+        "blocks nothing.\n",
     )
