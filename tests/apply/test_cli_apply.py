@@ -161,3 +161,41 @@ def test_a_bad_lock_timeout_is_one_line(project: Path, capsys: pytest.CaptureFix
     assert code == 1
     assert len(err.splitlines()) == 1
     assert err.startswith("orchctl: error: --lock-timeout: time: invalid duration")
+
+
+def test_plan_and_drift_say_when_a_lock_is_held_and_show_leftover_shadows(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from orchctl.api import TriggerSpec
+    from orchctl.apply.lock import acquire
+
+    assert orchctl(capsys, "-C", "repo", "apply", "--auto-approve")[0] == 0
+    with (
+        Sandbox.local(str(project), profile=request_profile(project)) as sb,
+        OrchestrationClient(transport=sb.transport()) as client,
+    ):
+        workflow = client.list_workflows()[0]
+        client.create_trigger(
+            TriggerSpec(
+                "orchctl-shadow-0123456789", workflow.id, "orchctl-shadow-0123456789:payments/x"
+            )
+        )
+        with acquire(client, environment="local", namespace="payments", timeout=0) as lease:
+            for command in ("plan", "drift"):
+                code, out, err = orchctl(capsys, "-C", "repo", command)
+                assert code == 0, err
+                notes = [line for line in err.splitlines() if line.startswith("note: ")]
+                assert notes[0].startswith("note: environment local is locked by ")
+                assert notes[0].endswith(
+                    f"(lock {lease.lock_id}): an apply is running, so the stack may be changing"
+                )
+                assert notes[1].startswith(
+                    "note: 1 leftover shadow trigger of an interrupted apply"
+                )
+                assert "orchctl-shadow" not in out  # never planned over
+            code, _, err = orchctl(capsys, "-C", "repo", "apply", "--auto-approve")
+            assert code == 1
+            assert "environment local is locked by" in err
+    code, out, _ = orchctl(capsys, "-C", "repo", "apply", "--auto-approve")
+    assert code == 0
+    assert "  - leftover shadow trigger: deleted " in out
