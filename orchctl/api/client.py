@@ -153,6 +153,15 @@ class OrchestrationClient:
                 pass
         return ServerInfo.from_json(self._get("/_info"))
 
+    def serves(self, version: ApiVersion) -> bool:
+        """Whether the stack answers API ``version``: one cheap read (a one-item trigger
+        list). A 404 means no; other errors are raised."""
+        try:
+            self._get(api_path(version, "/triggers"), {"pageSize": "1"})
+        except errors.NotFound:
+            return False
+        return True
+
     # ------------------------------------------------------------------ workflows
 
     def list_workflows(self) -> list[Workflow]:

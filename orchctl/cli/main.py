@@ -24,7 +24,14 @@ COMMANDS: dict[str, str] = {
     "drift": "orchctl.cli.drift:drift",
     "sandbox": "orchctl.cli.sandbox:sandbox",
     "test": "orchctl.cli.test:test",
+    "run": "orchctl.cli.run:run",
+    "instances": "orchctl.cli.instances:instances",
+    "triggers": "orchctl.cli.triggers:triggers",
+    "info": "orchctl.cli.info:info",
+    "import": "orchctl.cli.import_:import_",
     "unlock": "orchctl.cli.unlock:unlock",
+    "show": "orchctl.cli.show:show",
+    "github": "orchctl.cli.github:github",
 }
 
 

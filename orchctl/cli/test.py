@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import click
 
-from orchctl.cli.common import load_valid_project
+from orchctl.cli.common import load_valid_project, stack_options, to_stack_options
 from orchctl.cli.context import GlobalOptions
 from orchctl.errors import UsageError
 from orchctl.triggertests import render_text, run_trigger_tests, write_junit
 
 
-@click.command()
+@click.command(short_help="Run trigger tests (offline, or --remote on the stack).")
 @click.argument("names", nargs=-1, metavar="[NAME]...")
 @click.option(
     "--junit",
@@ -19,14 +19,32 @@ from orchctl.triggertests import render_text, run_trigger_tests, write_junit
     default=None,
     help="Also write the results as JUnit XML to this file.",
 )
+@click.option(
+    "--remote",
+    is_flag=True,
+    help="Run the tests on the stack through shadow triggers (deleted afterwards).",
+)
+@stack_options
 @click.pass_obj
-def test(opts: GlobalOptions, names: tuple[str, ...], junit_path: str | None) -> int:
+def test(
+    opts: GlobalOptions,
+    names: tuple[str, ...],
+    junit_path: str | None,
+    remote: bool,
+    ca_bundle: str | None,
+    insecure: bool | None,
+    parallelism: int | None,
+) -> int:
     """Run trigger tests: each test's event through the trigger's filter and vars.
 
     The definitions are validated first: invalid ones stop the run with their errors.
-    NAME selects triggers by name (default: all). Exit status: 0 all passed, 1 otherwise.
+    NAME selects triggers by name (default: all). With --remote the tests run on the
+    selected environment's stack (see `orchctl/cli/test_remote.py`), and every case where
+    the stack and the offline evaluator disagree is reported. Exit status: 0 all passed,
+    1 otherwise.
     """
-    triggers = load_valid_project(opts, stopped="no test was run").triggers
+    project = load_valid_project(opts, stopped="no test was run")
+    triggers = project.triggers
     if names:
         known = {t.name for t in triggers}
         missing = [n for n in names if n not in known]
@@ -36,6 +54,11 @@ def test(opts: GlobalOptions, names: tuple[str, ...], junit_path: str | None) ->
                 hint="known triggers: " + (", ".join(sorted(known)) or "none"),
             )
         triggers = [t for t in triggers if t.name in names]
+    if remote:
+        from orchctl.cli.test_remote import run_remote
+
+        stack = to_stack_options(ca_bundle, insecure, parallelism)
+        return run_remote(opts, project, triggers, junit_path, stack)
     report = run_trigger_tests(triggers)
     if junit_path:
         write_junit(report, junit_path)

@@ -16,6 +16,7 @@ from orchctl.render import describe
 from orchctl.render.diff import FieldDiff, body_diffs, field_diffs
 from orchctl.render.escape import escape, fence
 from orchctl.render.findings import SECTIONS, by_section, message
+from orchctl.render.mermaid import mermaid_lines
 from orchctl.render.redact import Redactor, identity
 
 GITHUB_LIMIT = 65_536
@@ -74,6 +75,7 @@ def _head(plan: Plan, r: Redactor) -> str:
             f"| {n['create']} | {n['replace']} | {n['delete']} | {no_op} |",
             "",
         ]
+        lines += mermaid_lines(plan)
     else:
         lines += ["**No changes.** The stack matches the repository.", ""]
     lines += _findings(plan.findings, r)

@@ -69,6 +69,24 @@ def test_every_action(pruning_plan: Plan) -> None:
         |---:|---:|---:|---:|
         | 1 | 3 | 2 | 2 |
 
+        ```mermaid
+        flowchart LR
+          w0["#43; month-end-interest"]:::create
+          w1["#43;#47;- payin-to-wallet"]:::replace
+          w2["x refunds"]:::unchanged
+          t0(["-#47;#43; credit-wallet-on-payin"]):::replace
+          t1(["#43;#47;- flag-high-value-transactions"]):::replace
+          t2(["- old-thing"]):::delete
+          t0 --> w1
+          t1 --> w2
+          classDef create fill:#dafbe1,stroke:#1a7f37,color:#1f2328
+          classDef replace fill:#fff8c5,stroke:#9a6700,color:#1f2328
+          classDef delete fill:#ffebe9,stroke:#cf222e,color:#1f2328,stroke-dasharray:4 3
+          classDef unchanged fill:#f6f8fa,stroke:#8c959f,color:#57606a
+        ```
+
+        <sub>Triggers (rounded) start workflows (square): green created, yellow replaced, red deleted, grey unchanged; x: an extra live copy removed.</sub>
+
         > [!WARNING]
         > **Blocked: this plan cannot be applied (--force overrides):**
         > - Trigger <b>legacy-hook</b> (<code>tr-legacy</code>): starts workflow 'payments/payin-to-wallet' (wf-payin), which applying the repository deletes (replaced or pruned): the trigger would be left dangling, still firing

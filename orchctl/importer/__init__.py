@@ -1,0 +1,1 @@
+"""`orchctl import`: live workflows and triggers as definition files."""
