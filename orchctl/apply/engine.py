@@ -203,7 +203,7 @@ def run_apply(
     )
     if gate_failed:
         cleaned = _clean_up(client, runner)
-    swaps = tuple(_window(client, s) for s in runner.state.swaps)
+    swaps = tuple(read_swap_window(client, s) for s in runner.state.swaps)
     for window in swaps:
         emit(events.swap_window(window))
     report = ApplyReport(
@@ -234,7 +234,7 @@ def _clean_up(client: OrchestrationClient, runner: StepRunner) -> list[str]:
     return cleaned
 
 
-def _window(client: OrchestrationClient, swapped: Swapped) -> SwapWindow:
+def read_swap_window(client: OrchestrationClient, swapped: Swapped) -> SwapWindow:
     """Delete-first: how long the gap lasted (at most). Create-first: the occurrences of the
     old and the new trigger during the overlap, and the events that started both."""
     base = SwapWindow(

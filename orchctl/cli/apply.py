@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import click
@@ -115,7 +115,10 @@ def apply(
         )
     text = output == "text"
     emit = _printer(text, use_color(opts), redact)
-    stack = to_stack_options(ca_bundle, insecure, parallelism)
+    # steps in flight at once; the client gets one slot more, for the lock's renewals, so a
+    # swap's second call never waits for a slot
+    steps_at_once = _parallelism(parallelism, project.environment.settings)
+    stack = to_stack_options(ca_bundle, insecure, steps_at_once + 1)
     color = use_color(opts)
 
     def before(planned: Planned) -> None:
@@ -140,7 +143,7 @@ def apply(
             request,
             saved=saved,
             lock_timeout=timeout,
-            parallelism=parallelism or client.config.parallelism or DEFAULT_PARALLELISM,
+            parallelism=steps_at_once,
             emit=emit,
             before=before,
             shadow=run_shadow_tests,
@@ -159,6 +162,15 @@ def apply(
             hint="fix the cause and run `orchctl apply` again: it picks up where this one stopped",
         )
     return 0
+
+
+def _parallelism(option: int | None, settings: Mapping[str, Any]) -> int:
+    if option is not None:
+        return option
+    configured = settings.get("parallelism")
+    if isinstance(configured, int) and not isinstance(configured, bool) and configured >= 1:
+        return configured
+    return DEFAULT_PARALLELISM
 
 
 def _seconds(text: str) -> float:

@@ -38,7 +38,7 @@ def step_line(event: dict[str, Any]) -> str | None:
     created, deleted = event.get("created", []), event.get("deleted", [])
     if action in ("create-workflow", "create-trigger"):
         what = f"created {', '.join(created)}"
-    elif action.startswith("swap-"):
+    elif action in ("swap-delete-first", "swap-create-first"):
         what = f"replaced {', '.join(deleted)} -> {', '.join(created)}"
     elif action == "shadow-test":
         detail = event.get("detail", {})

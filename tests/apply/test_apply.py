@@ -4,6 +4,7 @@ what it refuses, and how it reports."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,8 @@ from apply_support import (
 from sandbox_clients import sandbox_client
 
 from orchctl.api import ClientConfig, OrchestrationClient, TriggerSpec, WorkflowConfig
-from orchctl.apply.engine import LAST_APPLY, PlanBlocked, StalePlan
+from orchctl.apply.actions import Swapped
+from orchctl.apply.engine import LAST_APPLY, PlanBlocked, StalePlan, read_swap_window
 from orchctl.apply.lock import LockHeld, acquire
 from orchctl.apply.shadow import run_shadow_tests
 from orchctl.definitions.loader import load_project
@@ -363,3 +365,23 @@ def test_a_failing_shadow_test_leaves_the_stack_exactly_as_it_was(
     assert not {("trigger", i) for _, i, _ in before} & touched  # no live trigger touched
     assert len(report.cleaned_up) == 2  # both new workflow versions deleted again
     assert report.counts() == {"created": 0, "replaced": 0, "deleted": 0}
+
+
+def test_a_create_first_window_reports_events_that_started_both(sb: Sandbox) -> None:
+    with sandbox_client(sb, "setup") as client:
+        workflow = client.create_workflow(WorkflowConfig(tuple(STAGES_A), "w"))
+        old = client.create_trigger(
+            TriggerSpec("SAVED_PAYMENT", workflow.id, "t", "event.amount > 1")
+        )
+        new = client.create_trigger(
+            TriggerSpec("SAVED_PAYMENT", workflow.id, "t", "event.amount > 2")
+        )
+        start = time.time()
+        sb.emit("SAVED_PAYMENT", {"id": "both", "amount": 5})  # matches old and new
+        sb.emit("SAVED_PAYMENT", {"id": "old-only", "amount": 2})  # matches old only
+        end = time.time()
+        window = read_swap_window(
+            client, Swapped("t", "create-first", (old.id,), new.id, start, end)
+        )
+    assert window.occurrences == (2, 1)
+    assert [event["id"] for event in window.both] == ["both"]

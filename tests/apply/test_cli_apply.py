@@ -3,8 +3,10 @@ saved plans, -o json events, secrets."""
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -161,3 +163,87 @@ def test_a_bad_lock_timeout_is_one_line(project: Path, capsys: pytest.CaptureFix
     assert code == 1
     assert len(err.splitlines()) == 1
     assert err.startswith("orchctl: error: --lock-timeout: time: invalid duration")
+
+
+def test_plan_and_drift_say_when_a_lock_is_held_and_show_leftover_shadows(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from orchctl.api import TriggerSpec
+    from orchctl.apply.lock import acquire
+
+    assert orchctl(capsys, "-C", "repo", "apply", "--auto-approve")[0] == 0
+    with (
+        Sandbox.local(str(project), profile=request_profile(project)) as sb,
+        OrchestrationClient(transport=sb.transport()) as client,
+    ):
+        workflow = client.list_workflows()[0]
+        client.create_trigger(
+            TriggerSpec(
+                "orchctl-shadow-0123456789", workflow.id, "orchctl-shadow-0123456789:payments/x"
+            )
+        )
+        with acquire(client, environment="local", namespace="payments", timeout=0) as lease:
+            for command in ("plan", "drift"):
+                code, out, err = orchctl(capsys, "-C", "repo", command)
+                assert code == 0, err
+                notes = [line for line in err.splitlines() if line.startswith("note: ")]
+                assert notes[0].startswith("note: environment local is locked by ")
+                assert notes[0].endswith(
+                    f"(lock {lease.lock_id}): an apply is running, so the stack may be changing"
+                )
+                assert notes[1].startswith(
+                    "note: 1 leftover shadow trigger of an interrupted apply"
+                )
+                assert "orchctl-shadow" not in out  # never planned over
+            code, _, err = orchctl(capsys, "-C", "repo", "apply", "--auto-approve")
+            assert code == 1
+            assert "environment local is locked by" in err
+    code, out, _ = orchctl(capsys, "-C", "repo", "apply", "--auto-approve")
+    assert code == 0
+    assert "  - leftover shadow trigger: deleted " in out
+
+
+class TerminalInput(io.StringIO):
+    """Someone at a terminal typing `answer`."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("answer", "code"), [("n\n", 1), ("y\n", 0)])
+def test_on_a_terminal_it_asks(
+    project: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    answer: str,
+    code: int,
+) -> None:
+    monkeypatch.setattr(sys, "stdin", TerminalInput(answer))
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    got, out, err = orchctl(capsys, "--no-color", "-C", "repo", "apply")
+    assert got == code, err
+    assert "Apply these changes? [y/N]: " in out
+    if code:
+        assert err.splitlines()[-1] == "orchctl: error: apply cancelled; nothing was written"
+        with (
+            Sandbox.local(str(project), profile=request_profile(project)) as sb,
+            OrchestrationClient(transport=sb.transport()) as client,
+        ):
+            assert client.list_triggers() == []
+            assert client.list_workflows() == []  # the lock is released, nothing else written
+    else:
+        assert out.splitlines()[-1] == "Apply complete: 16 created, 0 replaced, 0 deleted."
+
+
+def test_a_long_apply_on_a_terminal_shows_a_bar(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import orchctl.cli.apply as command
+
+    monkeypatch.setattr(command, "BAR_FROM", 10)  # the examples make 25 steps
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    code, out, err = orchctl(capsys, "--no-color", "-C", "repo", "apply", "--auto-approve")
+    assert code == 0
+    assert "\r  [##############################] 25/25 steps" in err
+    assert ": created " not in out  # the bar instead of a line per step
+    assert out.splitlines()[-1] == "Apply complete: 16 created, 0 replaced, 0 deleted."

@@ -136,6 +136,28 @@ def test_a_changed_workflow_is_replaced_and_its_trigger_follows(
     ]
 
 
+def test_a_replaced_saved_payment_trigger_says_its_memory_is_lost(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 9 item 13: the plan says what a replacement costs, in text and in json."""
+    converge(project)
+    path = project / "workflows" / "payin-to-wallet.yaml"
+    path.write_text(path.read_text().replace("origin: payin", "origin: card-payin"))
+    code, out, _ = orchctl(capsys, "-C", "repo", "plan")
+    assert code == 0
+    assert (
+        "        risk: once-per-object memory lost: payments saved again after the swap that "
+        "still match start workflow payin-to-wallet a second time (the service remembers "
+        "processed payments per trigger id, and the replacement has a new one)"
+    ) in out.splitlines()
+    code, out, _ = orchctl(capsys, "-C", "repo", "plan", "-o", "json")
+    trigger = next(c for c in json.loads(out)["changes"] if c["name"] == "credit-wallet-on-payin")
+    assert [(r["code"], r.get("event")) for r in trigger["risks"]] == [
+        ("gap", None),
+        ("once-per-object-reset", "SAVED_PAYMENT"),
+    ]
+
+
 def test_unmanaged_trigger_blocks_unless_forced(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
