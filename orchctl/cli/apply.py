@@ -22,8 +22,8 @@ from orchctl.cli.common import (
     warn,
 )
 from orchctl.cli.context import GlobalOptions
+from orchctl.cli.lock_option import lock_seconds, lock_timeout_option
 from orchctl.errors import OrchctlError, UsageError
-from orchctl.expr.gotime import parse_duration
 from orchctl.pipeline import Planned, PlanRequest, opened, plan_options
 from orchctl.plan.planfile import load_plan
 from orchctl.render import apply as words
@@ -51,12 +51,7 @@ BAR_FROM = 50  # steps: on a terminal, longer applies show a bar instead of a li
 @click.option(
     "--allow-empty", is_flag=True, help="Allow pruning everything when the repository is empty."
 )
-@click.option(
-    "--lock-timeout",
-    default="0s",
-    show_default=True,
-    help="How long to wait for another apply's lock (a Go duration: 30s, 5m).",
-)
+@lock_timeout_option
 @click.option(
     "-o",
     "--output",
@@ -87,7 +82,7 @@ def apply(
 
     Exit status: 0 applied (or nothing to do), 1 error or failure.
     """
-    timeout = _seconds(lock_timeout)
+    timeout = lock_seconds(lock_timeout)
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     if not auto_approve and (output == "json" or not interactive):
         raise UsageError(
@@ -171,18 +166,6 @@ def _parallelism(option: int | None, settings: Mapping[str, Any]) -> int:
     if isinstance(configured, int) and not isinstance(configured, bool) and configured >= 1:
         return configured
     return DEFAULT_PARALLELISM
-
-
-def _seconds(text: str) -> float:
-    try:
-        ns = parse_duration(text).ns
-    except Exception as exc:
-        raise UsageError(
-            f"--lock-timeout: {exc}", hint="a Go duration such as 0s, 30s or 5m"
-        ) from None
-    if ns < 0:
-        raise UsageError("--lock-timeout cannot be negative")
-    return ns / 1e9
 
 
 def _printer(

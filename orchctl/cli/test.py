@@ -6,6 +6,7 @@ import click
 
 from orchctl.cli.common import load_valid_project, stack_options, to_stack_options
 from orchctl.cli.context import GlobalOptions
+from orchctl.cli.lock_option import lock_seconds, lock_timeout_option
 from orchctl.cli.paths import OUTPUT_FILE
 from orchctl.errors import UsageError, environment_errors
 from orchctl.triggertests import render_text, run_trigger_tests, write_junit
@@ -23,8 +24,10 @@ from orchctl.triggertests import render_text, run_trigger_tests, write_junit
 @click.option(
     "--remote",
     is_flag=True,
-    help="Run the tests on the stack through shadow triggers (deleted afterwards).",
+    help="Run the tests on the stack through shadow triggers (deleted afterwards); "
+    "takes the environment's apply lock meanwhile.",
 )
+@lock_timeout_option
 @stack_options
 @click.pass_obj
 def test(
@@ -32,6 +35,7 @@ def test(
     names: tuple[str, ...],
     junit_path: str | None,
     remote: bool,
+    lock_timeout: str,
     ca_bundle: str | None,
     insecure: bool | None,
     parallelism: int | None,
@@ -44,6 +48,7 @@ def test(
     the stack and the offline evaluator disagree is reported. Exit status: 0 all passed,
     1 otherwise.
     """
+    timeout = lock_seconds(lock_timeout) if remote else 0.0
     project = load_valid_project(opts, stopped="no test was run")
     triggers = project.triggers
     if names:
@@ -59,7 +64,7 @@ def test(
         from orchctl.cli.test_remote import run_remote
 
         stack = to_stack_options(ca_bundle, insecure, parallelism)
-        return run_remote(opts, project, triggers, junit_path, stack)
+        return run_remote(opts, project, triggers, junit_path, stack, lock_timeout=timeout)
     report = run_trigger_tests(triggers)
     if junit_path:
         with environment_errors("write the JUnit report to", junit_path):

@@ -21,6 +21,7 @@ from typing import Any
 import click
 
 from orchctl.api import OrchestrationClient, TriggerSpec, Workflow
+from orchctl.apply.lock import acquire
 from orchctl.apply.once import delete_workflow_once
 from orchctl.apply.shadow import (
     SEPARATOR,
@@ -45,8 +46,12 @@ def run_remote(
     triggers: Sequence[Trigger],
     junit_path: str | None,
     stack: StackOptions,
+    *,
+    lock_timeout: float = 0.0,
 ) -> int:
-    """Run the tests of `triggers` on the selected environment's stack."""
+    """Run the tests of `triggers` on the selected environment's stack, holding the
+    environment's apply lock: an apply's recovery deletes the shadows it finds, so the two
+    must not run at once (and the lock keeps a concurrent apply from racing the tests)."""
     with_tests = [t for t in triggers if t.tests]
     if not with_tests:
         click.echo("no trigger tests found (add `tests:` to a Trigger)")
@@ -60,8 +65,14 @@ def run_remote(
                 "uses api_version v1",
                 hint="set `api_version: v2` for this environment in orchctl.yaml",
             )
-        workflows = live.client.list_workflows()
-        with ExitStack() as temporaries:
+        lease = acquire(
+            live.client,
+            environment=live.target.environment,
+            namespace=live.config.namespace,
+            timeout=lock_timeout,
+        )
+        with lease, ExitStack() as temporaries:
+            workflows = live.client.list_workflows()
             made: dict[str, Workflow] = {}
             for trigger in with_tests:
                 stack_name = live.namer.stack_name(trigger.workflow)
@@ -87,6 +98,7 @@ def run_remote(
                     filter=trigger.filter if trigger.filter and trigger.filter.strip() else None,
                     vars=dict(trigger.vars),
                 )
+                lease.check()
                 report = run_shadow_tests(live.client, trigger, body, target.id)
                 reports.append(report)
                 for line in render_shadow(report, click.style):

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from ops_support import make_project, orchctl, stack, workflow
 
+from orchctl.apply.lock import LOCK_NAME, acquire
 from orchctl.apply.shadow import SHADOW_EVENT_PREFIX
 from orchctl.sandbox import Latency, Sandbox, TimelineEntry
 
@@ -46,6 +47,11 @@ def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, profile: str) -> Path:
     return root
 
 
+def without_lock(entries: list[TimelineEntry]) -> list[TimelineEntry]:
+    """The timeline without the environment lock's objects (test --remote holds the lock)."""
+    return [e for e in entries if not (e.name or "").startswith(LOCK_NAME)]
+
+
 def left_behind(entries: list[TimelineEntry]) -> list[tuple[str, str | None]]:
     """Objects created and not deleted, from the timeline."""
     created = {e.object_id: (e.kind, e.name) for e in entries if e.action == "create"}
@@ -70,7 +76,7 @@ def test_the_tests_run_on_a_shadow_against_a_temporary_workflow(
     with stack(root) as (sandbox, client):
         entries = sandbox.timeline()
         assert left_behind(entries) == []
-        created = [(e.kind, e.name or "") for e in entries if e.action == "create"]
+        created = [(e.kind, e.name or "") for e in without_lock(entries) if e.action == "create"]
         assert [kind for kind, _ in created] == ["workflow", "trigger"]
         assert all(name.startswith(SHADOW_EVENT_PREFIX) for _, name in created)
         assert created[1][1].endswith(":payments/on-pay")
@@ -91,7 +97,8 @@ def test_the_definition_s_workflow_on_the_stack_is_used(
         entries = sandbox.timeline()
         shadow = next(e for e in entries if e.action == "create" and e.kind == "trigger")
         assert shadow.detail.get("workflowID", live.id) == live.id
-        assert [e.kind for e in entries if e.action == "create"] == ["workflow", "trigger"]
+        creates = [e.kind for e in without_lock(entries) if e.action == "create"]
+        assert creates == ["workflow", "trigger"]
         assert left_behind(entries) == [("workflow", "payments/pay")]  # ours, untouched
 
 
@@ -211,5 +218,35 @@ def test_ctrl_c_leaves_nothing_behind(tmp_path: Path, profile: str) -> None:
     assert "orchctl: interrupted; deleting the shadow triggers..." in err
     assert err.rstrip().endswith("orchctl: aborted")  # click turns Ctrl-C into Abort
     assert "Traceback" not in err
-    assert [e.kind for e in entries if e.action == "create"] == ["workflow", "trigger"]
-    assert left_behind(entries) == []
+    assert [e.kind for e in without_lock(entries) if e.action == "create"] == [
+        "workflow",
+        "trigger",
+    ]
+    assert left_behind(entries) == []  # the lock's objects too: released on Ctrl-C
+
+
+def test_the_tests_hold_the_apply_lock(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An apply's recovery deletes the shadows it finds: test --remote takes the lock, so
+    while another run holds it nothing is written, and the lock is released afterwards."""
+    with stack(root) as (sandbox, client):
+        lease = acquire(client, environment="local", namespace="payments", timeout=0)
+        try:
+            before = len(sandbox.timeline())
+            code, out, err = orchctl(capsys, "-C", "repo", "test", "--remote")
+            assert code == 1, out + err
+            error = err.strip().splitlines()[-1]
+            assert error.startswith("orchctl: error: environment local is locked by ")
+            assert "Traceback" not in err
+            after = without_lock(sandbox.timeline()[before:])
+            assert after == []  # no shadow, no temporary workflow: only the lock was asked
+        finally:
+            lease.release()
+    code, _, _ = orchctl(capsys, "-C", "repo", "test", "--remote")
+    assert code == 0
+    with stack(root) as (sandbox, _):
+        entries = sandbox.timeline()
+        taken = [
+            e for e in entries if e.action == "create" and (e.name or "").startswith(LOCK_NAME)
+        ]
+        assert taken, "test --remote took no lock"
+        assert left_behind(entries) == []
