@@ -12,6 +12,7 @@ import click
 from orchctl.apply.engine import apply_project
 from orchctl.apply.executor import DEFAULT_PARALLELISM
 from orchctl.apply.shadow import run_shadow_tests
+from orchctl.cli.change_options import change_options
 from orchctl.cli.common import (
     announcer,
     load_valid_project,
@@ -37,20 +38,7 @@ BAR_FROM = 50  # steps: on a terminal, longer applies show a bar instead of a li
 @click.command(short_help="Apply the changes to the stack.")
 @click.argument("planfile", required=False, type=click.Path(dir_okay=False))
 @click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation.")
-@click.option(
-    "--prune/--no-prune",
-    default=None,
-    help="Delete managed objects no longer in the repository (needs a namespace). "
-    "Default: `prune` in orchctl.yaml.",
-)
-@click.option(
-    "--force",
-    is_flag=True,
-    help="Go on although triggers orchctl does not manage would be left dangling.",
-)
-@click.option(
-    "--allow-empty", is_flag=True, help="Allow pruning everything when the repository is empty."
-)
+@change_options
 @lock_timeout_option
 @click.option(
     "-o",

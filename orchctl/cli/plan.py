@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from orchctl.cli.change_options import change_options
 from orchctl.cli.common import (
     announcer,
     load_valid_project,
@@ -40,20 +41,7 @@ from orchctl.render.text import render_text
     is_flag=True,
     help="Exit 0 when nothing changes, 2 when something does, 1 on error.",
 )
-@click.option(
-    "--prune/--no-prune",
-    default=None,
-    help="Delete managed objects no longer in the repository (needs a namespace). "
-    "Default: `prune` in orchctl.yaml.",
-)
-@click.option(
-    "--force",
-    is_flag=True,
-    help="Go on although triggers orchctl does not manage would be left dangling.",
-)
-@click.option(
-    "--allow-empty", is_flag=True, help="Allow pruning everything when the repository is empty."
-)
+@change_options
 @click.option("--show-unmanaged", is_flag=True, help="Also list objects orchctl does not manage.")
 @stack_options
 @click.pass_obj
