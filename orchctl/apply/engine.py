@@ -29,11 +29,13 @@ from orchctl.apply.once import delete_workflow_once
 from orchctl.apply.steps import Step, StepKind, build_steps
 from orchctl.definitions.discovery import STATE_DIR
 from orchctl.definitions.loader import LoadedProject
+from orchctl.definitions.params import sensitive_values
 from orchctl.errors import OrchctlError
 from orchctl.pipeline import Planned, PlanRequest, plan_options, plan_with
 from orchctl.plan.identity import Namer
 from orchctl.plan.model import Action, Desired, Plan
 from orchctl.plan.planfile import SavedPlan, desired_digest
+from orchctl.render.redact import make_redactor
 from orchctl.stack import Target
 
 LAST_APPLY = "last-apply.json"
@@ -219,7 +221,8 @@ def run_apply(
     if report.unversioned:
         learn_no_trigger_versions(client, planned.project.config.root, plan.environment)
     if state_dir is not None:
-        write_last_apply(state_dir, report, target)
+        secrets = sensitive_values(planned.project.environment, os.environ)
+        write_last_apply(state_dir, report, target, make_redactor(secrets))
     return report
 
 
@@ -269,12 +272,18 @@ def _in_window(client: OrchestrationClient, trigger_id: str, swapped: Swapped) -
     return out
 
 
-def write_last_apply(state_dir: str, report: ApplyReport, target: Target) -> str:
-    """`.orchctl/last-apply.json`: done / failed / not started, each with kind, name, id."""
+def write_last_apply(
+    state_dir: str,
+    report: ApplyReport,
+    target: Target,
+    redact: Callable[[Any], Any] = lambda document: document,
+) -> str:
+    """`.orchctl/last-apply.json`: done / failed / not started, each with kind, name, id.
+    `redact` masks sensitive values, which a server's error text may echo."""
     directory = os.path.join(state_dir, STATE_DIR)
     os.makedirs(directory, exist_ok=True)
     path = os.path.join(directory, LAST_APPLY)
-    document = events.report_document(report, target.describe())
+    document = redact(events.report_document(report, target.describe()))
     fd, tmp = tempfile.mkstemp(prefix=".last-apply-", dir=directory)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         json.dump(document, fh, indent=2)

@@ -23,6 +23,7 @@ import click
 from orchctl.api import OrchestrationClient, TriggerSpec, Workflow
 from orchctl.apply.lock import acquire
 from orchctl.apply.once import delete_workflow_once
+from orchctl.apply.reads import all_workflows
 from orchctl.apply.shadow import (
     SEPARATOR,
     SHADOW_EVENT_PREFIX,
@@ -127,7 +128,7 @@ def _temporary(
         return temporaries.enter_context(temporary_workflow(client, stack_name, stages or None))
     except BaseException:
         suffix = SEPARATOR + stack_name
-        for workflow in client.list_workflows():
+        for workflow in all_workflows(client):  # a listing that cannot miss the copy
             if (
                 workflow.id not in known
                 and workflow.name.startswith(SHADOW_EVENT_PREFIX)

@@ -247,3 +247,23 @@ def test_a_long_apply_on_a_terminal_shows_a_bar(
     assert "\r  [##############################] 25/25 steps" in err
     assert ": created " not in out  # the bar instead of a line per step
     assert out.splitlines()[-1] == "Apply complete: 16 created, 0 replaced, 0 deleted."
+
+
+def test_last_apply_json_masks_sensitive_values_a_server_error_echoes(tmp_path: Path) -> None:
+    """A server's error text may echo a value of a sensitive parameter; the report file
+    is masked like the terminal output."""
+    from orchctl.apply.engine import ApplyReport, write_last_apply
+    from orchctl.apply.executor import Outcome, StepFailed
+    from orchctl.apply.steps import Step, StepKind
+    from orchctl.plan.model import Plan
+    from orchctl.render.redact import make_redactor
+    from orchctl.stack import Target
+
+    step = Step(key="create-workflow:pay", kind=StepKind.CREATE_WORKFLOW, name="pay")
+    failed = Outcome(step, "failed", error=StepFailed("unable to parse 'secret-psp-1' as big int"))
+    report = ApplyReport(Plan("local", None, ()), (failed,), (), (), {}, (), 0.1)
+    target = Target(environment="local", url=None, sandbox_state="repo/.orchctl/sandbox-local.db")
+    path = write_last_apply(str(tmp_path), report, target, make_redactor(["secret-psp-1"]))
+    text = Path(path).read_text()
+    assert "secret-psp-1" not in text
+    assert "(sensitive)" in text
