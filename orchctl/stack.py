@@ -7,7 +7,8 @@
   sandbox, its state in `.orchctl/sandbox-<environment>.db`. The endpoint variable never
   redirects it: people export FORMANCE_STACK_API_ENDPOINT for other tools (Formance's
   Terraform provider reads it), and a sandbox environment must not silently become their
-  production stack. An environment without a url that names `auth.endpoint_env`
+  production stack. Nor do exported credentials reach it (it has no token endpoint).
+  An environment without a url that names `auth.endpoint_env`
   explicitly takes its url from that variable when it is set.
 """
 
@@ -75,13 +76,12 @@ def open_stack(
         from orchctl.sandbox import Sandbox  # the sandbox is only loaded when used
 
         path = Sandbox.local_path(root, env.name)
-        variable = _endpoint_env(env)
         profile = str((env.settings.get("sandbox") or {}).get("profile", "current"))
         with (
             Sandbox.local(root, env.name, profile=profile) as sandbox,
             OrchestrationClient.from_environment(
                 env.settings,
-                {k: v for k, v in environ.items() if k != variable},
+                {},  # neither the endpoint nor credentials: they are for real stacks
                 parallelism=options.parallelism,
                 transport=sandbox.transport(),
                 warn=warn,

@@ -67,3 +67,25 @@ def test_an_environment_picks_its_embedded_sandbox_profile(tmp_path: Path, profi
                 client.get_workflow(wf.id)
         else:
             assert client.get_workflow(wf.id).deleted
+
+
+def test_exported_credentials_never_reach_the_embedded_sandbox(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A payments engineer exports a real stack's client for other tools; `local` still
+    plans (it used to POST the sandbox's absent token endpoint: `not found (404)`)."""
+    from orchctl.cli.main import run
+
+    monkeypatch.setenv("FORMANCE_STACK_CLIENT_ID", "ci")
+    monkeypatch.setenv("FORMANCE_STACK_CLIENT_SECRET", "s3cret")
+    monkeypatch.chdir(tmp_path)
+    assert run(["init", "repo"]) == 0
+    capsys.readouterr()
+    assert run(["-C", "repo", "plan", "--detailed-exitcode"]) == 2
+    out, err = capsys.readouterr()
+    assert (
+        err == "Reading environment local (embedded sandbox, repo/.orchctl/sandbox-local.db)...\n"
+    )
+    assert out.splitlines()[-1] == "Plan: 2 to create, 0 to replace, 0 to delete."
+    with open_stack(str(tmp_path), Environment("local")) as (client, _):
+        assert client.config.credentials.kind == "none"
