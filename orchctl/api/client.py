@@ -163,6 +163,15 @@ class OrchestrationClient:
             (Workflow.from_json(w) for w in raw), key=_id, order=lambda w: (w.name, w.id)
         )
 
+    def list_workflows_v1(self, page_size: int | None = None) -> list[Workflow]:
+        """ListWorkflows (v1) as the server answers it, in ONE response (one SQL statement
+        on today's service: no row can be missed while others write). A server with
+        ``fix/v1-list-pagination`` answers one page of at most ``page_size``; see
+        :mod:`orchctl.apply.reads` for telling the two apart."""
+        params = {"pageSize": str(page_size)} if page_size is not None else None
+        body = self._get(api_path("v1", "/workflows"), params)
+        return [Workflow.from_json(w) for w in _data_list(body, "list workflows")]
+
     def create_workflow(self, config: WorkflowConfig) -> Workflow:
         """CreateWorkflow / V2CreateWorkflow. Never retried once sent: a lost answer raises
         :class:`~orchctl.api.errors.OutcomeUnknown`."""

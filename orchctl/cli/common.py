@@ -9,14 +9,13 @@ from typing import Any, TypeVar
 
 import click
 
-from orchctl.api import LiveState
 from orchctl.cli.context import GlobalOptions
 from orchctl.definitions.loader import LoadedProject, load_project
 from orchctl.definitions.params import sensitive_values
 from orchctl.diagnostics import sort_diagnostics, summary_line
 from orchctl.errors import OrchctlError
 from orchctl.render.redact import make_redactor
-from orchctl.stack import StackOptions, Target, open_stack
+from orchctl.stack import StackOptions, Target
 from orchctl.validation.checks import check_project
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -88,17 +87,11 @@ def load_valid_project(
     return project
 
 
-def read_live_state(
-    project: LoadedProject, stack: StackOptions, *, announce: bool
-) -> tuple[LiveState, Target]:
-    """Every workflow and trigger of the selected environment's stack."""
-    with open_stack(project.config.root, project.environment, stack, warn=warn) as (
-        client,
-        target,
-    ):
-        if announce:
-            click.echo(f"Reading {target.describe()}...", err=True)
-        return client.list_all(), target
+def announcer(enabled: bool) -> Callable[[Target], None] | None:
+    """Says on stderr which stack is read (text output only)."""
+    if not enabled:
+        return None
+    return lambda target: click.echo(f"Reading {target.describe()}...", err=True)
 
 
 def redactor(project: LoadedProject) -> Callable[[Any], Any]:

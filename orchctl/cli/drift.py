@@ -5,18 +5,18 @@ from __future__ import annotations
 import click
 
 from orchctl.cli.common import (
+    announcer,
     load_valid_project,
-    read_live_state,
     redactor,
     stack_options,
     to_stack_options,
     use_color,
+    warn,
 )
 from orchctl.cli.context import GlobalOptions
 from orchctl.drift.render import render_drift_json, render_drift_markdown, render_drift_text
 from orchctl.drift.report import drift_from_plan
-from orchctl.plan.desired import desired_from_project
-from orchctl.plan.planner import PlanOptions, make_plan
+from orchctl.pipeline import DRIFT, plan_project
 
 
 @click.command(short_help="Is the stack what the repository says? (read-only)")
@@ -46,17 +46,14 @@ def drift(
     """
     project = load_valid_project(opts)
     redact = redactor(project)
-    options = PlanOptions(
-        environment=project.environment.name,
-        namespace=project.config.namespace,
-        allow_empty=True,  # drift never deletes; an empty repository just reports orphans
+    planned = plan_project(
+        project,
+        DRIFT,
+        to_stack_options(ca_bundle, insecure, parallelism),
+        warn=warn,
+        announce=announcer(output == "text"),
     )
-    live, _ = read_live_state(
-        project, to_stack_options(ca_bundle, insecure, parallelism), announce=output == "text"
-    )
-    report = drift_from_plan(
-        make_plan(desired_from_project(project), live, options), show_unmanaged=show_unmanaged
-    )
+    report = drift_from_plan(planned.plan, show_unmanaged=show_unmanaged)
     if output == "json":
         click.echo(render_drift_json(report, redact=redact))
     elif output == "markdown":

@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "init": "orchctl.cli.init:init",
     "validate": "orchctl.cli.validate:validate",
     "plan": "orchctl.cli.plan:plan",
+    "apply": "orchctl.cli.apply:apply",
     "drift": "orchctl.cli.drift:drift",
     "sandbox": "orchctl.cli.sandbox:sandbox",
     "test": "orchctl.cli.test:test",

@@ -5,18 +5,18 @@ from __future__ import annotations
 import click
 
 from orchctl.cli.common import (
+    announcer,
     load_valid_project,
-    read_live_state,
     redactor,
     stack_options,
     to_stack_options,
     use_color,
+    warn,
 )
 from orchctl.cli.context import GlobalOptions
 from orchctl.errors import OrchctlError
-from orchctl.plan.desired import desired_from_project
+from orchctl.pipeline import PlanRequest, plan_project
 from orchctl.plan.planfile import save_plan
-from orchctl.plan.planner import PlanOptions, make_plan
 from orchctl.render.json import render_json
 from orchctl.render.markdown import render_markdown
 from orchctl.render.text import render_text
@@ -72,26 +72,15 @@ def plan(
     Exit status: 0 (or, with --detailed-exitcode, 0 no changes / 2 changes), 1 error.
     """
     project = load_valid_project(opts)
-    config = project.config
-    do_prune = config.prune if prune is None else prune
-    if do_prune and not config.namespace:
-        raise OrchctlError(
-            "--prune needs a namespace: without one orchctl cannot tell its objects apart",
-            hint="set `namespace:` in orchctl.yaml",
-        )
-    desired = desired_from_project(project)
     redact = redactor(project)
-    options = PlanOptions(
-        environment=project.environment.name,
-        namespace=config.namespace,
-        prune=do_prune,
-        force=force,
-        allow_empty=allow_empty,
+    planned = plan_project(
+        project,
+        PlanRequest(prune=prune, force=force, allow_empty=allow_empty),
+        to_stack_options(ca_bundle, insecure, parallelism),
+        warn=warn,
+        announce=announcer(output == "text"),
     )
-    live, target = read_live_state(
-        project, to_stack_options(ca_bundle, insecure, parallelism), announce=output == "text"
-    )
-    result = make_plan(desired, live, options)
+    result = planned.plan
 
     if output == "json":
         click.echo(render_json(result, redact=redact))
@@ -112,7 +101,9 @@ def plan(
             hint="delete or adopt those triggers, or pass --force",
         )
     if out_file:
-        save_plan(out_file, result, desired, target=target.describe(), redact=redact)
+        save_plan(
+            out_file, result, planned.desired, target=planned.target.describe(), redact=redact
+        )
         click.echo(
             f"Saved the plan to {out_file} (resolved definitions, live ids, fingerprints; "
             "no secrets).",

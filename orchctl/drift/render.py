@@ -9,10 +9,24 @@ from typing import Any
 import click
 
 from orchctl import __version__
-from orchctl.drift.report import CATEGORIES, DriftReport
+from orchctl.drift.report import CATEGORIES, DriftItem, DriftReport
+from orchctl.plan.model import ReasonCode
+from orchctl.render.describe import reason_text
+from orchctl.render.findings import message
 
 FORMAT_VERSION = "1"
 _COLORS = {"missing": "green", "changed": "yellow", "duplicated": "red", "dangling": "red"}
+
+
+def detail(item: DriftItem) -> str:
+    """What is wrong with one item, in words."""
+    if item.finding is not None:
+        return message(item.finding)
+    if item.copies is not None:
+        return f"{item.copies} live copies"
+    if item.category == "orphaned":
+        return "not in the repository"
+    return "; ".join(reason_text(r) for r in item.reasons if r.code is not ReasonCode.LIVE_COPIES)
 
 
 def _summary(report: DriftReport) -> str:
@@ -39,7 +53,7 @@ def render_drift_text(
             label = click.style(label, fg=_COLORS.get(item.category), bold=True)
         ids = f" [{', '.join(item.ids)}]" if item.ids else ""
         target = f"{item.kind} {item.name}".ljust(width)
-        lines.append(f"  {label} {target}  {redact(item.detail)}{ids}")
+        lines.append(f"  {label} {target}  {redact(detail(item))}{ids}")
     if report.items:
         lines.append("")
     lines.append(_summary(report))
@@ -62,7 +76,7 @@ def drift_to_json(
                 "kind": i.kind,
                 "name": i.name,
                 "ids": list(i.ids),
-                "detail": redact(i.detail),
+                "detail": redact(detail(i)),
             }
             for i in report.items
         ],
@@ -88,7 +102,7 @@ def render_drift_markdown(
         return "\n".join(head) + "\n"
     head += ["", "| | kind | name | detail |", "|---|---|---|---|"]
     rows = [
-        f"| {i.category} | {i.kind} | {_md(i.name)} | {_md(str(redact(i.detail)))} |"
+        f"| {i.category} | {i.kind} | {_md(i.name)} | {_md(str(redact(detail(i))))} |"
         for i in report.items
     ]
     out = head[:]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from orchctl.definitions.loader import LoadedProject
-from orchctl.plan.planner import Desired, DesiredTrigger, DesiredWorkflow
+from orchctl.plan.model import Desired, DesiredTrigger, DesiredWorkflow
 
 
 def desired_from_project(project: LoadedProject) -> Desired:

@@ -20,11 +20,24 @@ from typing import Any
 from orchctl import __version__
 from orchctl.errors import OrchctlError
 from orchctl.plan.compare import digest
-from orchctl.plan.model import Action, Change, FieldChange, Finding, Plan
-from orchctl.plan.planner import Desired, DesiredTrigger, DesiredWorkflow
+from orchctl.plan.model import (
+    Action,
+    Change,
+    Desired,
+    DesiredTrigger,
+    DesiredWorkflow,
+    FieldChange,
+    Finding,
+    Plan,
+    PlanFlags,
+    Reason,
+    ReasonCode,
+    Risk,
+    RiskCode,
+)
 
 FILE_KIND = "orchctl-plan"
-FILE_VERSION = "1"
+FILE_VERSION = "2"  # 2: reasons and risks are codes with arguments
 
 
 class PlanFileError(OrchctlError):
@@ -61,7 +74,7 @@ def save_plan(
         "environment": plan.environment,
         "namespace": plan.namespace,
         "target": target,
-        "options": plan.options,
+        "options": asdict(plan.options),
         "desired_digest": desired_digest(desired),
         "desired": redact(_desired_json(desired)),
         "changes": [redact(_change_json(c)) for c in plan.changes],
@@ -103,7 +116,7 @@ def load_plan(path: str) -> SavedPlan:
             changes=tuple(_change(c) for c in document["changes"]),
             findings=tuple(Finding(**f) for f in document["findings"]),
             fingerprints=dict(document["fingerprints"]),
-            options=dict(document["options"]),
+            options=PlanFlags(**document["options"]),
         )
         desired = _desired(document["desired"])
         return SavedPlan(
@@ -135,13 +148,22 @@ def _desired(data: dict[str, Any]) -> Desired:
 def _change_json(change: Change) -> dict[str, Any]:
     data = asdict(change)
     data["action"] = change.action.value
+    data["reasons"] = [_coded(asdict(r), r.code.value) for r in change.reasons]
+    data["risks"] = [_coded(asdict(r), r.code.value) for r in change.risks]
     return data
+
+
+def _coded(data: dict[str, Any], code: str) -> dict[str, Any]:
+    return {**{k: v for k, v in data.items() if v is not None}, "code": code}
 
 
 def _change(data: dict[str, Any]) -> Change:
     fields = dict(data)
     fields["action"] = Action(fields["action"])
-    fields["reasons"] = tuple(fields["reasons"])
+    fields["reasons"] = tuple(
+        Reason(**{**r, "code": ReasonCode(r["code"])}) for r in fields["reasons"]
+    )
+    fields["risks"] = tuple(Risk(**{**r, "code": RiskCode(r["code"])}) for r in fields["risks"])
     fields["live_ids"] = tuple(fields["live_ids"])
     fields["diff"] = tuple(FieldChange(**d) for d in fields["diff"])
     return Change(**fields)

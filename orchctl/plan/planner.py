@@ -16,7 +16,7 @@ Rules (DESIGN §3-4):
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -34,34 +34,29 @@ from orchctl.plan.compare import (
     workflow_body,
 )
 from orchctl.plan.identity import Namer
-from orchctl.plan.model import Action, Change, FieldChange, Finding, Kind, Plan
+from orchctl.plan.model import (
+    ONCE_PER_OBJECT_EVENTS,
+    Action,
+    Change,
+    Desired,
+    DesiredTrigger,
+    DesiredWorkflow,
+    FieldChange,
+    Finding,
+    Kind,
+    Plan,
+    PlanFlags,
+    Reason,
+    ReasonCode,
+    Risk,
+    RiskCode,
+)
+
+__all__ = ["Desired", "DesiredTrigger", "DesiredWorkflow", "PlanError", "PlanOptions", "make_plan"]
 
 
 class PlanError(OrchctlError):
     """The plan cannot be made as asked."""
-
-
-@dataclass(frozen=True)
-class DesiredWorkflow:
-    name: str
-    stages: Sequence[Any]
-
-
-@dataclass(frozen=True)
-class DesiredTrigger:
-    name: str
-    workflow: str
-    event: str
-    filter: str | None = None
-    vars: dict[str, str] = field(default_factory=dict)
-    version: str | None = None
-    swap: str = "delete-first"
-
-
-@dataclass(frozen=True)
-class Desired:
-    workflows: tuple[DesiredWorkflow, ...] = ()
-    triggers: tuple[DesiredTrigger, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -132,7 +127,7 @@ def make_plan(desired: Desired, live: LiveState, options: PlanOptions) -> Plan:
             diff = field_changes(before, after)
             reasons = _reasons(diff)
             if len(candidates) > 1:
-                reasons += (f"{len(candidates)} live copies, all replaced",)
+                reasons += (Reason(ReasonCode.LIVE_COPIES, count=len(candidates)),)
             outcome.doomed.update(c.id for c in candidates)
             outcome.verb = "replaced"
             changes.append(
@@ -155,7 +150,7 @@ def make_plan(desired: Desired, live: LiveState, options: PlanOptions) -> Plan:
                     "Workflow",
                     wanted.name,
                     Action.CREATE,
-                    ("not on the stack",),
+                    (Reason(ReasonCode.NOT_ON_STACK),),
                     stack_name=stack_name,
                     after=after,
                 )
@@ -192,7 +187,7 @@ def make_plan(desired: Desired, live: LiveState, options: PlanOptions) -> Plan:
                         kind,
                         name,
                         Action.DELETE,
-                        ("not in the repository (prune)",),
+                        (Reason(ReasonCode.PRUNE),),
                         stack_name=namer.stack_name(name),
                         before=_body(group[0]),
                         live_ids=ids,
@@ -203,14 +198,7 @@ def make_plan(desired: Desired, live: LiveState, options: PlanOptions) -> Plan:
             else:
                 for obj in group:
                     findings.append(
-                        Finding(
-                            kind,
-                            obj.name,
-                            obj.id,
-                            "orphan",
-                            f"in namespace '{options.namespace}' but not in the repository "
-                            "(deleted only with --prune)",
-                        )
+                        Finding(kind, obj.name, obj.id, "orphan", namespace=options.namespace)
                     )
 
     deleted = {i for c in changes if c.action is not Action.NOOP for i in c.live_ids}
@@ -225,9 +213,7 @@ def make_plan(desired: Desired, live: LiveState, options: PlanOptions) -> Plan:
     # -- what the plan leaves behind ------------------------------------------------------
     doomed_workflows = {i for o in outcomes.values() for i in o.doomed}
     for obj in sorted(wf_outside, key=lambda w: (w.name, w.id)):
-        findings.append(
-            Finding("Workflow", obj.name, obj.id, "unmanaged", "not managed by orchctl")
-        )
+        findings.append(Finding("Workflow", obj.name, obj.id, "unmanaged"))
     lookalikes = _lookalikes(desired, tr_outside, namer)
     findings.extend(lookalikes.values())
     unmanaged_triggers = {t.id for t in tr_outside if t.id not in lookalikes}
@@ -239,35 +225,24 @@ def make_plan(desired: Desired, live: LiveState, options: PlanOptions) -> Plan:
         if trigger.workflow_id in doomed_workflows:
             remember(trigger)
             target = live_workflows.get(trigger.workflow_id)
-            shown = target.name if target is not None else trigger.workflow_id
-            message = (
-                f"starts workflow '{shown}' ({trigger.workflow_id}), which applying the "
-                "repository deletes (replaced or pruned): the trigger would be left dangling, "
-                "still firing"
-            )
             findings.append(
                 Finding(
                     "Trigger",
                     trigger.name,
                     trigger.id,
                     "forced" if options.force else "blocked",
-                    message + (" (accepted with --force)" if options.force else ""),
+                    workflow_id=trigger.workflow_id,
+                    workflow_name=target.name if target is not None else None,
                 )
             )
         elif trigger.workflow_id not in live_workflows:
             findings.append(
                 Finding(
-                    "Trigger",
-                    trigger.name,
-                    trigger.id,
-                    "dangling",
-                    f"its workflow {trigger.workflow_id} is missing or deleted; it still fires",
+                    "Trigger", trigger.name, trigger.id, "dangling", workflow_id=trigger.workflow_id
                 )
             )
         elif trigger.id in unmanaged_triggers:
-            findings.append(
-                Finding("Trigger", trigger.name, trigger.id, "unmanaged", "not managed by orchctl")
-            )
+            findings.append(Finding("Trigger", trigger.name, trigger.id, "unmanaged"))
 
     return Plan(
         environment=options.environment,
@@ -275,11 +250,9 @@ def make_plan(desired: Desired, live: LiveState, options: PlanOptions) -> Plan:
         changes=tuple(sorted(changes, key=change_order)),
         findings=tuple(sorted(findings, key=finding_order)),
         fingerprints=dict(sorted(fingerprints.items())),
-        options={
-            "prune": options.prune,
-            "force": options.force,
-            "allow_empty": options.allow_empty,
-        },
+        options=PlanFlags(
+            prune=options.prune, force=options.force, allow_empty=options.allow_empty
+        ),
     )
 
 
@@ -327,7 +300,7 @@ def _plan_trigger(
                 "Trigger",
                 wanted.name,
                 Action.CREATE,
-                ("not on the stack",),
+                (Reason(ReasonCode.NOT_ON_STACK),),
                 stack_name=stack_name,
                 after=after,
                 workflow=wanted.workflow,
@@ -338,23 +311,26 @@ def _plan_trigger(
     diff = field_changes(before, after)
     reasons = _reasons(diff)
     if base.workflow_id not in live_workflows:
-        reasons += (f"its workflow {base.workflow_id} is missing or deleted (dangling)",)
-    if outcome.verb in ("replaced", "created"):
-        reasons += (f"workflow {wanted.workflow} {outcome.verb}",)
+        reasons += (Reason(ReasonCode.DANGLING, id=base.workflow_id),)
+    if outcome.verb == "replaced":
+        reasons += (Reason(ReasonCode.WORKFLOW_REPLACED, workflow=wanted.workflow),)
+    elif outcome.verb == "created":
+        reasons += (Reason(ReasonCode.WORKFLOW_CREATED, workflow=wanted.workflow),)
     elif base.workflow_id in live_workflows and base.workflow_id != target:
-        reasons += (f"starts another copy of workflow {wanted.workflow} ({base.workflow_id})",)
-    if len(candidates) > 1:
-        reasons += (f"{len(candidates)} live copies, all replaced",)
-    if any(c.path == "version" and c.change == "added" for c in diff):
         reasons += (
-            "servers older than 2025 drop a trigger's `version`: if this replacement is "
-            "planned again after apply, the stack cannot keep it; remove `version`",
+            Reason(ReasonCode.OTHER_WORKFLOW_COPY, workflow=wanted.workflow, id=base.workflow_id),
         )
-    action = (
-        Action.REPLACE_CREATE_FIRST
-        if wanted.swap == "create-first"
-        else Action.REPLACE_DELETE_FIRST
-    )
+    if len(candidates) > 1:
+        reasons += (Reason(ReasonCode.LIVE_COPIES, count=len(candidates)),)
+    if any(c.path == "version" and c.change == "added" for c in diff):
+        reasons += (Reason(ReasonCode.VERSION_ADDED),)
+    create_first = wanted.swap == "create-first"
+    action = Action.REPLACE_CREATE_FIRST if create_first else Action.REPLACE_DELETE_FIRST
+    risks: tuple[Risk, ...] = (Risk(RiskCode.OVERLAP if create_first else RiskCode.GAP),)
+    if wanted.event in ONCE_PER_OBJECT_EVENTS:
+        risks += (
+            Risk(RiskCode.ONCE_PER_OBJECT_RESET, event=wanted.event, workflow=wanted.workflow),
+        )
     return [
         Change(
             "Trigger",
@@ -368,6 +344,7 @@ def _plan_trigger(
             swap=wanted.swap,
             stack_name=stack_name,
             workflow=wanted.workflow,
+            risks=risks,
         )
     ]
 
@@ -402,9 +379,7 @@ def _lookalikes(desired: Desired, outside: list[LiveTrigger], namer: Namer) -> d
         same_name = by_name.get(trigger.name.rsplit("/", 1)[-1])
         body = trigger_body(trigger.event, trigger.filter, trigger.vars, trigger.version)
         same_body = by_body.get(encode(body))
-        match, why = (
-            (same_name, "same name") if same_name else (same_body, "same event, filter and vars")
-        )
+        match = same_name or same_body
         if match is None:
             continue
         found[trigger.id] = Finding(
@@ -412,9 +387,9 @@ def _lookalikes(desired: Desired, outside: list[LiveTrigger], namer: Namer) -> d
             trigger.name,
             trigger.id,
             "lookalike",
-            f"looks like trigger '{match.name}' of this repository ({why}) but is not managed "
-            f"by orchctl: it keeps firing beside '{namer.stack_name(match.name)}', so matching "
-            "events start workflows twice; delete it once the repository's trigger exists",
+            match=match.name,
+            match_stack_name=namer.stack_name(match.name),
+            same_name=same_name is not None,
         )
     return found
 
@@ -439,7 +414,7 @@ def _duplicate(
             kind,
             name,
             Action.REMOVE_DUPLICATE,
-            (f"extra live copy (keeping {keep})",),
+            (Reason(ReasonCode.EXTRA_COPY, id=keep),),
             stack_name=stack_name,
             live_ids=(extra,),
         )
@@ -448,7 +423,7 @@ def _duplicate(
         kind,
         name,
         Action.REMOVE_DUPLICATE,
-        (f"stale live copy, differs from the repository (keeping {keep})",),
+        (Reason(ReasonCode.STALE_COPY, id=keep),),
         stack_name=stack_name,
         before=stale,
         after=wanted,
@@ -457,8 +432,8 @@ def _duplicate(
     )
 
 
-def _reasons(diff: tuple[FieldChange, ...]) -> tuple[str, ...]:
-    return tuple(f"{c.path} {c.change}" for c in diff)
+def _reasons(diff: tuple[FieldChange, ...]) -> tuple[Reason, ...]:
+    return tuple(Reason(ReasonCode.FIELD, path=c.path, change=c.change) for c in diff)
 
 
 def _created(obj: LiveWorkflow | LiveTrigger) -> datetime:

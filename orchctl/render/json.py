@@ -10,10 +10,13 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
+from dataclasses import asdict
 from typing import Any
 
 from orchctl import __version__
-from orchctl.plan.model import Action, Change, FieldChange, Finding, Plan
+from orchctl.plan.model import Action, Change, FieldChange, Finding, Plan, Reason, Risk
+from orchctl.render.describe import reason_text, risk_text
+from orchctl.render.findings import message
 from orchctl.render.redact import Redactor, identity
 
 ACTION_NAMES = {
@@ -37,7 +40,7 @@ def plan_to_json(plan: Plan, *, redact: Callable[[Any], Any] | None = None) -> d
         "summary": {**plan.count(), "no_op": no_op},
         "changes": [_change(c, r) for c in plan.changes],
         "findings": [_finding(f, r) for f in plan.findings],
-        "options": dict(sorted(plan.options.items())),
+        "options": dict(sorted(asdict(plan.options).items())),
     }
 
 
@@ -53,7 +56,9 @@ def _change(change: Change, r: Redactor) -> dict[str, Any]:
         "action": ACTION_NAMES[change.action],
         "symbol": change.action.value,
         "swap": change.swap,
-        "reasons": [str(r(reason)) for reason in change.reasons],
+        "reasons": [str(r(reason_text(reason))) for reason in change.reasons],
+        "reason_codes": [_reason(reason, r) for reason in change.reasons],
+        "risks": [_risk(risk) for risk in change.risks],
         "before": _data(r(change.before)),
         "after": _data(r(change.after)),
         "diff": [_field(fc, r) for fc in change.diff],
@@ -71,13 +76,32 @@ def _field(fc: FieldChange, r: Redactor) -> dict[str, Any]:
     }
 
 
+def _reason(reason: Reason, r: Redactor) -> dict[str, Any]:
+    """The code and its arguments (only those set), as in `schemas/plan.schema.json`."""
+    out: dict[str, Any] = {"code": reason.code.value}
+    for key in ("path", "change", "workflow", "id", "count"):
+        value = getattr(reason, key)
+        if value is not None:
+            out[key] = r(value) if key == "path" else value
+    return out
+
+
+def _risk(risk: Risk) -> dict[str, Any]:
+    out: dict[str, Any] = {"code": risk.code.value, "message": risk_text(risk)}
+    if risk.event is not None:
+        out["event"] = risk.event
+    if risk.workflow is not None:
+        out["workflow"] = risk.workflow
+    return out
+
+
 def _finding(finding: Finding, r: Redactor) -> dict[str, Any]:
     return {
         "kind": finding.kind,
         "name": finding.name,
         "id": finding.id,
         "category": finding.category,
-        "message": str(r(finding.message)),
+        "message": str(r(message(finding))),
     }
 
 

@@ -15,7 +15,7 @@ from orchctl.plan.model import Action, Change, Finding, Plan
 from orchctl.render import describe
 from orchctl.render.diff import FieldDiff, body_diffs, field_diffs
 from orchctl.render.escape import escape, fence
-from orchctl.render.findings import SECTIONS, by_section
+from orchctl.render.findings import SECTIONS, by_section, message
 from orchctl.render.redact import Redactor, identity
 
 GITHUB_LIMIT = 65_536
@@ -108,7 +108,7 @@ def _count(n: int, category: str) -> str:
 def _items(findings: list[Finding], r: Redactor) -> list[str]:
     items = [
         f"{f.kind} <b>{escape(f.name)}</b> (<code>{escape(f.id)}</code>): "
-        + escape(str(r(f.message)))
+        + escape(str(r(message(f))))
         for f in findings[:MAX_FINDINGS]
     ]
     if len(findings) > MAX_FINDINGS:
@@ -123,9 +123,7 @@ def _section(change: Change, r: Redactor) -> str:
     title += " — " + escape(describe.description(change, r))
     lines = [f"<details><summary>{title}</summary>", ""]
     notes = [f"- reason: {escape(reason)}" for reason in describe.reasons(change, r)]
-    risk = describe.risk(change)
-    if risk:
-        notes.append(f"- **risk:** {escape(risk)}")
+    notes.extend(f"- **risk:** {escape(risk)}" for risk in describe.risks(change))
     if notes:
         lines += [*notes, ""]
     diff = _diff_lines(change, r)

@@ -11,7 +11,7 @@ import yaml
 from orchctl.plan.model import Action, Change, Finding, Plan
 from orchctl.render import describe
 from orchctl.render.diff import FieldDiff, field_diffs
-from orchctl.render.findings import SECTIONS, by_section
+from orchctl.render.findings import SECTIONS, by_section, message
 from orchctl.render.redact import Redactor, identity
 
 INDENT = "  "
@@ -78,9 +78,7 @@ def _change(change: Change, head: str, column: int, r: Redactor, paint: _Paint) 
         words = paint(words, "yellow")
     lines = [colored + " " * max(column - len(head), 2) + words]
     lines.extend(f"{DETAIL}reason: {reason}" for reason in describe.reasons(change, r))
-    risk = describe.risk(change)
-    if risk:
-        lines.append(DETAIL + paint(f"risk: {risk}", "yellow"))
+    lines.extend(DETAIL + paint(f"risk: {risk}", "yellow") for risk in describe.risks(change))
     if change.action in (Action.CREATE, Action.DELETE):
         lines.extend(_whole_body(change, r, paint))
         return lines
@@ -156,6 +154,6 @@ def _findings(
         out.extend(["", paint(section.title + ":", "red" if loud else None, bold=loud)])
         for finding in group:
             line = f"{INDENT}{section.mark} {finding.kind} {finding.name}  {finding.id}: "
-            line += str(r(finding.message))
+            line += str(r(message(finding)))
             out.append(paint(line, "red") if loud else line)
     return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from plan_support import STAGES_A, STAGES_B, dt, dw, live, lt, lw
 
+from orchctl.drift.render import detail
 from orchctl.drift.report import drift_from_plan
 from orchctl.plan.planner import Desired, PlanOptions, make_plan
 
@@ -28,7 +29,7 @@ def test_a_changed_workflow_is_one_item_its_trigger_follows_silently() -> None:
     state = live(lw("W1", "w", STAGES_A), lt("T1", "t", "W1"))
     found, report = items(Desired((dw("w", STAGES_B),), (dt("t", "w"),)), state)
     assert found == [("changed", "Workflow", "w", ("W1",))]
-    assert report.items[0].detail == "stages[0].wait_event.event changed"
+    assert detail(report.items[0]) == "stages[0].wait_event.event changed"
 
 
 def test_stale_copies_are_changed_and_duplicated() -> None:

@@ -6,7 +6,7 @@ import pytest
 from plan_support import STAGES_A, STAGES_B, dt, dw, live, lt, lw, summary
 
 from orchctl.api.models import LiveState
-from orchctl.plan.model import Action, Plan
+from orchctl.plan.model import Action, Plan, Reason, ReasonCode, Risk, RiskCode
 from orchctl.plan.planner import Desired, PlanError, PlanOptions, make_plan
 
 NS = PlanOptions(namespace="pay")
@@ -59,12 +59,19 @@ def test_changed_workflow_is_replaced_and_its_triggers_follow() -> None:
         ("+/-", "Trigger", "u", ("U1",)),
     ]
     workflow, trigger, _ = plan.changes
-    assert workflow.reasons == ("stages[0].wait_event.event changed",)
+    assert workflow.reasons == (
+        Reason(ReasonCode.FIELD, path="stages[0].wait_event.event", change="changed"),
+    )
     assert [(d.path, d.before, d.after) for d in workflow.diff] == [
         ("stages[0].wait_event.event", "a", "b")
     ]
-    assert trigger.reasons == ("workflow w replaced",)
+    assert trigger.reasons == (Reason(ReasonCode.WORKFLOW_REPLACED, workflow="w"),)
     assert trigger.swap == "delete-first"
+    assert trigger.risks == (
+        Risk(RiskCode.GAP),
+        Risk(RiskCode.ONCE_PER_OBJECT_RESET, event="SAVED_PAYMENT", workflow="w"),
+    )
+    assert plan.changes[2].risks[0] == Risk(RiskCode.OVERLAP)
 
 
 def test_changed_trigger_only() -> None:
@@ -72,15 +79,15 @@ def test_changed_trigger_only() -> None:
     state = live(lw("W1", "w"), lt("T1", "t", "W1"))
     plan = plan_of(desired, state)
     assert summary(plan) == [("-/+", "Trigger", "t", ("T1",))]
-    assert plan.changes[1].reasons == ("filter added",)
+    assert plan.changes[1].reasons == (Reason(ReasonCode.FIELD, path="filter", change="added"),)
 
 
 def test_workflow_created_for_an_existing_trigger() -> None:
     plan = plan_of(Desired((dw("w"),), (dt("t", "w"),)), live(lt("T1", "t", "GONE")))
     assert summary(plan) == [("+", "Workflow", "w", ()), ("-/+", "Trigger", "t", ("T1",))]
     assert plan.changes[1].reasons == (
-        "its workflow GONE is missing or deleted (dangling)",
-        "workflow w created",
+        Reason(ReasonCode.DANGLING, id="GONE"),
+        Reason(ReasonCode.WORKFLOW_CREATED, workflow="w"),
     )
 
 
@@ -88,7 +95,7 @@ def test_dangling_managed_trigger_is_replaced() -> None:
     state = live(lw("W1", "w"), lt("T1", "t", "DELETED-WF"))
     plan = plan_of(Desired((dw("w"),), (dt("t", "w"),)), state)
     assert summary(plan) == [("-/+", "Trigger", "t", ("T1",))]
-    assert plan.changes[1].reasons == ("its workflow DELETED-WF is missing or deleted (dangling)",)
+    assert plan.changes[1].reasons == (Reason(ReasonCode.DANGLING, id="DELETED-WF"),)
 
 
 def test_duplicate_workflows_keep_the_one_triggers_use() -> None:
@@ -96,7 +103,7 @@ def test_duplicate_workflows_keep_the_one_triggers_use() -> None:
     plan = plan_of(Desired((dw("w"),), (dt("t", "w"),)), state)
     assert summary(plan) == [("x", "Workflow", "w", ("W1",))]
     assert plan.changes[0].live_ids == ("W2",)  # the kept one
-    assert plan.changes[1].reasons == ("extra live copy (keeping W2)",)
+    assert plan.changes[1].reasons == (Reason(ReasonCode.EXTRA_COPY, id="W2"),)
 
 
 def test_duplicate_triggers_keep_the_oldest() -> None:
@@ -109,7 +116,7 @@ def test_stale_copies_are_all_replaced() -> None:
     state = live(lw("W1", "w", STAGES_A), lw("W2", "w", STAGES_A, age=2))
     plan = plan_of(Desired((dw("w", STAGES_B),)), state)
     assert summary(plan) == [("+/-", "Workflow", "w", ("W1", "W2"))]
-    assert plan.changes[0].reasons[-1] == "2 live copies, all replaced"
+    assert plan.changes[0].reasons[-1] == Reason(ReasonCode.LIVE_COPIES, count=2)
 
 
 def test_orphans_are_reported_not_deleted_without_prune() -> None:
@@ -131,7 +138,7 @@ def test_prune_deletes_orphans_in_the_namespace_only() -> None:
         ("+", "Workflow", "w", ()),
         ("-", "Trigger", "old-t", ("T1",)),
     ]
-    assert plan.changes[0].reasons == ("not in the repository (prune)",)
+    assert plan.changes[0].reasons == (Reason(ReasonCode.PRUNE),)
 
 
 def test_without_a_namespace_nothing_else_is_touched() -> None:
@@ -153,12 +160,10 @@ def test_unmanaged_trigger_on_a_replaced_workflow_blocks() -> None:
     state = live(lw("W1", "pay/w", STAGES_A), lt("U1", "someone-elses", "W1"))
     plan = plan_of(Desired((dw("w", STAGES_B),)), state, NS)
     assert [(f.category, f.id) for f in plan.blocked] == [("blocked", "U1")]
-    assert "would be left dangling, still firing" in plan.blocked[0].message
+    assert (plan.blocked[0].workflow_id, plan.blocked[0].workflow_name) == ("W1", "pay/w")
     forced = plan_of(Desired((dw("w", STAGES_B),)), state, PlanOptions(namespace="pay", force=True))
     assert forced.blocked == ()
-    assert [
-        (f.category, f.message.endswith("(accepted with --force)")) for f in forced.findings
-    ] == [("forced", True)]
+    assert [(f.category, f.id) for f in forced.findings] == [("forced", "U1")]
 
 
 def test_unmanaged_trigger_on_an_unchanged_workflow_does_not_block() -> None:
@@ -194,9 +199,8 @@ def test_a_version_the_stack_lacks_says_older_servers_drop_it() -> None:
     plan = plan_of(desired, live(lw("W1", "w"), lt("T1", "t", "W1")))
     assert summary(plan) == [("-/+", "Trigger", "t", ("T1",))]
     assert plan.changes[1].reasons == (
-        "version added",
-        "servers older than 2025 drop a trigger's `version`: if this replacement is planned "
-        "again after apply, the stack cannot keep it; remove `version`",
+        Reason(ReasonCode.FIELD, path="version", change="added"),
+        Reason(ReasonCode.VERSION_ADDED),
     )
 
 
@@ -219,13 +223,9 @@ def test_unmanaged_lookalike_triggers_are_loud() -> None:
         ("unmanaged", "OLD"),
         ("unmanaged", "OTHER"),
     ]
-    by_id = {f.id: f.message for f in plan.findings}
-    assert by_id["SAME-NAME"] == (
-        "looks like trigger 't' of this repository (same name) but is not managed by orchctl: "
-        "it keeps firing beside 'pay/t', so matching events start workflows twice; delete it "
-        "once the repository's trigger exists"
-    )
-    assert "(same event, filter and vars)" in by_id["SAME-BODY"]
+    by_id = {f.id: (f.match, f.match_stack_name, f.same_name) for f in plan.findings}
+    assert by_id["SAME-NAME"] == ("t", "pay/t", True)
+    assert by_id["SAME-BODY"] == ("t", "pay/t", False)
 
 
 def test_a_stale_extra_copy_shows_how_it_differs() -> None:
@@ -236,8 +236,39 @@ def test_a_stale_extra_copy_shows_how_it_differs() -> None:
     plan = plan_of(Desired((dw("w", STAGES_B),), (dt("t", "w"),)), state)
     assert summary(plan) == [("x", "Workflow", "w", ("W2",)), ("-/+", "Trigger", "t", ("T1",))]
     stale = plan.changes[1]
-    assert stale.reasons == ("stale live copy, differs from the repository (keeping W1)",)
+    assert stale.reasons == (Reason(ReasonCode.STALE_COPY, id="W1"),)
     assert [(d.path, d.before, d.after) for d in stale.diff] == [
         ("stages[0].wait_event.event", "a", "b")
     ]
-    assert plan.changes[2].reasons == ("starts another copy of workflow w (W2)",)
+    assert plan.changes[2].reasons == (
+        Reason(ReasonCode.OTHER_WORKFLOW_COPY, workflow="w", id="W2"),
+    )
+
+
+def test_every_replaced_once_per_object_trigger_carries_the_memory_risk() -> None:
+    desired = Desired(
+        (dw("w"),),
+        (
+            dt("pay", "w", filter="true"),
+            dt("acc", "w", event="SAVED_ACCOUNT", filter="true", swap="create-first"),
+            dt("tx", "w", event="NEW_TRANSACTION", filter="true"),
+        ),
+    )
+    state = live(
+        lw("W1", "w"),
+        lt("P1", "pay", "W1"),
+        lt("A1", "acc", "W1", event="SAVED_ACCOUNT"),
+        lt("X1", "tx", "W1", event="NEW_TRANSACTION"),
+    )
+    plan = plan_of(desired, state)
+    risks = {c.name: [r.code for r in c.risks] for c in plan.changes if c.kind == "Trigger"}
+    assert risks == {
+        "acc": [RiskCode.OVERLAP, RiskCode.ONCE_PER_OBJECT_RESET],
+        "pay": [RiskCode.GAP, RiskCode.ONCE_PER_OBJECT_RESET],
+        "tx": [RiskCode.GAP],
+    }
+
+
+def test_a_created_trigger_has_no_swap_risk() -> None:
+    plan = plan_of(Desired((dw("w"),), (dt("t", "w"),)), live(lw("W1", "w")))
+    assert plan.changes[1].risks == ()

@@ -73,6 +73,8 @@ def test_change_entries(pruning_plan: Plan) -> None:
     assert payin["live_ids"] == ["wf-payin"]
     assert payin["swap"] is None
     assert payin["reasons"] == ["stages[0].send.amount.asset changed", "stages[2] added"]
+    assert payin["reason_codes"][1] == {"code": "field", "path": "stages[2]", "change": "added"}
+    assert payin["risks"] == []
     assert payin["diff"] == [
         {
             "path": "stages[0].send.amount.asset",
@@ -88,6 +90,10 @@ def test_change_entries(pruning_plan: Plan) -> None:
     credit = changes["Trigger", "credit-wallet-on-payin", "replace"]
     assert (credit["swap"], credit["workflow"]) == ("delete-first", "payin-to-wallet")
     assert credit["reasons"] == ["workflow payin-to-wallet replaced"]
+    assert credit["reason_codes"] == [{"code": "workflow-replaced", "workflow": "payin-to-wallet"}]
+    assert [r["code"] for r in credit["risks"]] == ["gap", "once-per-object-reset"]
+    assert credit["risks"][1]["event"] == "SAVED_PAYMENT"
+    assert credit["risks"][1]["message"].startswith("once-per-object memory lost: payments")
     assert credit["diff"] == []
     flag = changes["Trigger", "flag-high-value-transactions", "replace"]
     assert flag["swap"] == "create-first"

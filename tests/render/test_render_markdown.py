@@ -113,6 +113,7 @@ def test_every_action(pruning_plan: Plan) -> None:
 
         - reason: workflow payin-to-wallet replaced
         - **risk:** events between the delete and the create are NOT caught (a gap of two back-to-back calls); &#96;swap: create-first&#96; overlaps instead, for idempotent workflows
+        - **risk:** once-per-object memory lost: payments saved again after the swap that still match start workflow payin-to-wallet a second time (the service remembers processed payments per trigger id, and the replacement has a new one)
 
         </details>
 
@@ -120,6 +121,7 @@ def test_every_action(pruning_plan: Plan) -> None:
 
         - reason: filter changed
         - **risk:** for a moment both triggers fire: matching events start the workflow twice
+        - **risk:** once-per-object memory lost: payments saved again after the swap that still match start workflow refunds a second time (the service remembers processed payments per trigger id, and the replacement has a new one)
 
         ```diff
           filter:

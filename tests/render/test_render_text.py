@@ -48,9 +48,11 @@ def test_every_action_and_finding(pruning_plan: Plan) -> None:
           -/+ Trigger credit-wallet-on-payin        (replace, delete-first)
                 reason: workflow payin-to-wallet replaced
                 risk: events between the delete and the create are NOT caught (a gap of two back-to-back calls); `swap: create-first` overlaps instead, for idempotent workflows
+                risk: once-per-object memory lost: payments saved again after the swap that still match start workflow payin-to-wallet a second time (the service remembers processed payments per trigger id, and the replacement has a new one)
           +/- Trigger flag-high-value-transactions  (replace, create-first)
                 reason: filter changed
                 risk: for a moment both triggers fire: matching events start the workflow twice
+                risk: once-per-object memory lost: payments saved again after the swap that still match start workflow refunds a second time (the service remembers processed payments per trigger id, and the replacement has a new one)
                 ~ filter:
                   - event.amount > 10000
                   + event.amount > 50000

@@ -1,0 +1,1 @@
+"""Applying a plan to a stack: exactly-once writes, the environment lock, the shadow test gate."""
