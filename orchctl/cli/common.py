@@ -70,10 +70,10 @@ def load_valid_project(
     if errors:
         for diagnostic in errors:
             click.echo(diagnostic.render(), err=True)
-        raise OrchctlError(
-            f"the definitions are invalid ({summary_line(diagnostics)}); {stopped}",
-            hint="run `orchctl validate` for the details",
+        what = (
+            "orchctl.yaml is invalid" if project.config_invalid else "the definitions are invalid"
         )
+        raise OrchctlError(f"{what} ({summary_line(diagnostics)}); {stopped}")
     if diagnostics and opts.verbose:
         for diagnostic in diagnostics:
             click.echo(diagnostic.render(), err=True)

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import importlib
+import logging
 import os
+import re
+import sqlite3
 import sys
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import click
 
 from orchctl import __version__
 from orchctl.cli.context import GlobalOptions
-from orchctl.errors import OrchctlError
+from orchctl.errors import OrchctlError, environment_error
+from orchctl.validation.hints import closest
 
 # Subcommands are imported on first use, keeping `orchctl --help` and startup fast.
 # name -> "module:attribute" of a click.Command.
@@ -72,7 +78,18 @@ def cli(
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI and map every outcome to an exit code."""
-    sys.exit(run(argv))
+    code = run(argv)
+    try:
+        sys.stdout.flush()  # a full disk or a closed pipe shows here, not at interpreter exit
+    except OSError as exc:
+        if not isinstance(exc, BrokenPipeError):
+            click.echo(f"orchctl: error: {environment_error(exc)}", err=True)
+        code = code or 1
+        # What could not be written is dropped, so the interpreter's own flush at exit
+        # does not fail again (the idiom of Python's signal documentation for SIGPIPE).
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(code)
 
 
 # Global options that take a value, and those that do not.
@@ -131,10 +148,13 @@ def _command_index(argv: list[str]) -> int | None:
 
 
 def run(argv: list[str] | None = None) -> int:
+    """Run the CLI on `argv`; return the exit code: 0 success, 2 changes or drift (and only
+    that), 1 every error — usage errors included —, 130 interrupted, 3 a bug in orchctl."""
     argv = hoist_global_options(list(sys.argv[1:] if argv is None else argv))
     verbose = _verbosity(argv)
     try:
-        result: Any = cli.main(args=argv, prog_name="orchctl", standalone_mode=False)
+        with _logging(verbose):
+            result: Any = cli.main(args=argv, prog_name="orchctl", standalone_mode=False)
     except OrchctlError as exc:
         click.echo(f"orchctl: error: {exc}", err=True)
         return exc.exit_code
@@ -144,12 +164,25 @@ def run(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo("orchctl: interrupted", err=True)
         return 130
+    except click.exceptions.NoArgsIsHelpError as exc:
+        click.echo(exc.ctx.get_help() if exc.ctx else "", err=True)
+        return 1
+    except click.UsageError as exc:
+        at = _command_index(argv)
+        fallback = f"orchctl {argv[at]}" if at is not None and argv[at] in COMMANDS else "orchctl"
+        click.echo(f"orchctl: error: {usage_message(exc, fallback)}", err=True)
+        return 1
     except click.ClickException as exc:
-        exc.show()
-        return exc.exit_code
+        click.echo(f"orchctl: error: {_sentence(exc.format_message())}", err=True)
+        return 1
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except BrokenPipeError:
+        return 1
+    except (OSError, sqlite3.Error) as exc:  # the machine said no: a path, a port, a disk
+        if verbose:
+            traceback.print_exc()
+        click.echo(f"orchctl: error: {environment_error(exc)}", err=True)
         return 1
     except Exception as exc:  # a bug: say so, briefly, unless asked for detail
         if verbose:
@@ -161,6 +194,69 @@ def run(argv: list[str] | None = None) -> int:
         )
         return 3
     return int(result) if isinstance(result, int) else 0
+
+
+_NO_SUCH_COMMAND = re.compile(r"No such command '(?P<name>.*)'\.")
+
+
+def usage_message(exc: click.UsageError, fallback: str = "orchctl") -> str:
+    """A usage error as one line: click's message, lowercased, with the closest command or
+    option when there is one, else where the options are listed."""
+    ctx = exc.ctx
+    command = ctx.command_path if ctx is not None else fallback
+    message = exc.format_message()
+    best: str | None = None
+    if isinstance(exc, click.NoSuchOption) and exc.option_name in _GLOBAL_WITH_VALUE:
+        # `orchctl plan -C`: a global option at the very end, without its value
+        message, command = f"option '{exc.option_name}' requires an argument", "orchctl"
+    elif isinstance(exc, click.NoSuchOption) and ctx is not None:
+        message = f"no such option '{exc.option_name}'"
+        names = [n for p in ctx.command.params for n in (*p.opts, *p.secondary_opts)]
+        best = closest(exc.option_name, [*names, "--help"])
+    elif ctx is not None and isinstance(ctx.command, click.Group):
+        found = _NO_SUCH_COMMAND.fullmatch(message)
+        if found:
+            best = closest(found["name"], ctx.command.list_commands(ctx))
+    hint = f"did you mean `{best}`?" if best else f"see `{command} --help`"
+    return f"{_sentence(message)} (hint: {hint})"
+
+
+def _sentence(message: str) -> str:
+    """Click's `No such command 'x'.` -> `no such command 'x'`."""
+    text = message.strip().rstrip(".")
+    if text[:1].isupper() and not text[1:2].isupper():
+        text = text[:1].lower() + text[1:]
+    return text
+
+
+class _StderrHandler(logging.Handler):
+    """Log records as `orchctl: ...` lines on the current stderr (capsys-friendly)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            click.echo(f"orchctl: {record.getMessage()}", err=True)
+        except Exception:  # pragma: no cover - logging must never break a command
+            self.handleError(record)
+
+
+@contextmanager
+def _logging(verbose: int) -> Iterator[None]:
+    """-v: what orchctl reads and why (environment, URL, auth mode, pages, timings);
+    -vv: also one line per HTTP request (method, path, status, duration)."""
+    logger = logging.getLogger("orchctl")
+    handler = _StderrHandler()
+    previous = logger.level, logger.propagate
+    logger.setLevel(
+        logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    )
+    logger.propagate = False
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous[0])
+        logger.propagate = previous[1]
 
 
 def _verbosity(argv: list[str]) -> int:

@@ -14,7 +14,8 @@ from orchctl.cli.common import (
     warn,
 )
 from orchctl.cli.context import GlobalOptions
-from orchctl.errors import OrchctlError
+from orchctl.cli.paths import REPLACED_FILE
+from orchctl.errors import OrchctlError, environment_errors
 from orchctl.pipeline import PlanRequest, plan_project
 from orchctl.plan.planfile import save_plan
 from orchctl.render.json import render_json
@@ -31,7 +32,7 @@ from orchctl.render.text import render_text
     show_default=True,
     help="Output format (markdown: for PR comments and $GITHUB_STEP_SUMMARY).",
 )
-@click.option("--out", "out_file", type=click.Path(dir_okay=False), help="Save the plan to FILE.")
+@click.option("--out", "out_file", type=REPLACED_FILE, help="Save the plan to FILE.")
 @click.option(
     "--detailed-exitcode",
     is_flag=True,
@@ -101,9 +102,10 @@ def plan(
             hint="delete or adopt those triggers, or pass --force",
         )
     if out_file:
-        save_plan(
-            out_file, result, planned.desired, target=planned.target.describe(), redact=redact
-        )
+        with environment_errors("write the plan to", out_file):
+            save_plan(
+                out_file, result, planned.desired, target=planned.target.describe(), redact=redact
+            )
         click.echo(
             f"Saved the plan to {out_file} (resolved definitions, live ids, fingerprints; "
             "no secrets).",

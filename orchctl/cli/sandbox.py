@@ -9,7 +9,7 @@ from types import FrameType
 
 import click
 
-from orchctl.errors import OrchctlError, UsageError
+from orchctl.errors import UsageError, environment_errors
 
 
 def _is_loopback(host: str) -> bool:
@@ -23,7 +23,13 @@ def _is_loopback(host: str) -> bool:
 
 @click.command("sandbox", short_help="Serve the local Orchestration API.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
-@click.option("--port", default=0, type=int, show_default=True, help="Port; 0 picks a free one.")
+@click.option(
+    "--port",
+    default=0,
+    type=click.IntRange(0, 65535),
+    show_default=True,
+    help="Port; 0 picks a free one.",
+)
 @click.option("--db", "db", default=":memory:", show_default=True, help="SQLite file for state.")
 @click.option("--seed", default=0, type=int, show_default=True, help="Seed for order and faults.")
 @click.option("--latency", default=0.0, type=float, help="Added latency per request (ms).")
@@ -84,10 +90,8 @@ def sandbox(
         time_scale=time_scale,
     )
     try:
-        try:
+        with environment_errors("listen on", f"{host}:{port}"):
             server = box.serve(host, port)
-        except OSError as exc:
-            raise OrchctlError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
         click.echo(f"Sandbox listening on {server.url}")
         stop = threading.Event()
 

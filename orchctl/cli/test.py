@@ -6,7 +6,8 @@ import click
 
 from orchctl.cli.common import load_valid_project
 from orchctl.cli.context import GlobalOptions
-from orchctl.errors import UsageError
+from orchctl.cli.paths import OUTPUT_FILE
+from orchctl.errors import UsageError, environment_errors
 from orchctl.triggertests import render_text, run_trigger_tests, write_junit
 
 
@@ -15,7 +16,7 @@ from orchctl.triggertests import render_text, run_trigger_tests, write_junit
 @click.option(
     "--junit",
     "junit_path",
-    type=click.Path(dir_okay=False, writable=True),
+    type=OUTPUT_FILE,
     default=None,
     help="Also write the results as JUnit XML to this file.",
 )
@@ -38,7 +39,8 @@ def test(opts: GlobalOptions, names: tuple[str, ...], junit_path: str | None) ->
         triggers = [t for t in triggers if t.name in names]
     report = run_trigger_tests(triggers)
     if junit_path:
-        write_junit(report, junit_path)
+        with environment_errors("write the JUnit report to", junit_path):
+            write_junit(report, junit_path)
     if not report.results:
         click.echo("no trigger tests found (add `tests:` to a Trigger)")
         return 0

@@ -37,6 +37,9 @@ class LoadedProject:
     # Some document could not be read as a definition (bad YAML, no kind, ...): what it
     # defines is unknown, so references to it cannot be judged.
     incomplete: bool = False
+    # orchctl.yaml itself has errors: they are the only diagnostics, as everything read
+    # through it (environments, parameters, excludes) would be judged on a wrong basis.
+    config_invalid: bool = False
 
 
 def load_project(
@@ -45,6 +48,13 @@ def load_project(
     """Read everything under `directory` for environment `env_name` (default: the project's)."""
     environ = os.environ if environ is None else environ
     config, diagnostics = load_project_config(directory)
+    if any(d.severity == "error" for d in diagnostics):
+        # orchctl.yaml's own errors come first and alone: an environment it fails to define
+        # or a parameter it fails to declare would only echo them.
+        placeholder = Environment(env_name or config.default_environment, declared=False)
+        return LoadedProject(
+            config, placeholder, diagnostics=list(diagnostics), incomplete=True, config_invalid=True
+        )
     environment = config.environment(env_name)
     project = LoadedProject(config, environment, diagnostics=list(diagnostics))
     found, problems = discover(directory, config.exclude)

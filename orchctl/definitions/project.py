@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -105,9 +106,13 @@ def load_project_config(root: str) -> tuple[ProjectConfig, list[Diagnostic]]:
     diagnostics = []
     for issue in schemas.check("orchctl", doc.data):
         mark = doc.mark(issue.path, key=issue.at_key)
-        diagnostics.append(
-            problem(mark.line, mark.column, issue.message, issue.hint, format_path(issue.path))
-        )
+        message, hint = issue.message, _secret_hint(issue.path) or issue.hint
+        if "auth" in issue.path:  # a value there may be a credential pasted in: never echo it
+            message, hint = (
+                _VALUE_SHOWN.sub(_unshown, message),
+                (_secret_hint(issue.path)),
+            )
+        diagnostics.append(problem(mark.line, mark.column, message, hint, format_path(issue.path)))
     if diagnostics:
         return ProjectConfig(root=root, document=doc), diagnostics
     data: Mapping[str, Any] = doc.data
@@ -144,3 +149,32 @@ def load_project_config(root: str) -> tuple[ProjectConfig, list[Diagnostic]]:
         )
         config = replace(config, default_environment=LOCAL)  # reported; carry on with local
     return config, diagnostics
+
+
+_VALUE_SHOWN = re.compile(r"got (string|integer|number|boolean) .*$")
+
+
+def _unshown(found: re.Match[str]) -> str:
+    kind = found[1]
+    return f"got {'an' if kind == 'integer' else 'a'} {kind} (its value is not shown)"
+
+
+# A key under `auth:` that would hold a credential itself, and the setting naming its variable.
+_CREDENTIAL_KEYS = {
+    "client_id": "client_id_env",
+    "client_secret": "client_secret_env",
+    "secret": "client_secret_env",
+    "token": "token_env",
+    "password": "client_secret_env",
+}
+
+
+def _secret_hint(path: tuple[str | int, ...]) -> str | None:
+    """`auth: {client_secret: ...}`: say where a credential goes instead of `did you mean`."""
+    if len(path) < 2 or path[-2] != "auth" or path[-1] not in _CREDENTIAL_KEYS:
+        return None
+    setting = _CREDENTIAL_KEYS[str(path[-1])]
+    return (
+        "credentials never go in orchctl.yaml: export them and, if the variable is not the "
+        f"default one, name it with `{setting}`"
+    )

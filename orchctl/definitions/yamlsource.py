@@ -9,6 +9,7 @@ keys, which PyYAML would silently resolve by keeping the last one, (c) bound ali
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -223,13 +224,40 @@ def _yaml_error(exc: yaml.MarkedYAMLError, lines: list[str]) -> YamlFileError:
     message = f"invalid YAML: {problem}"
     if exc.context and exc.problem and exc.context_mark:
         message += f" ({exc.context} at line {exc.context_mark.line + 1})"
-    hint = None
+    return YamlFileError(message, line, column, _yaml_hint(exc, problem, line, lines))
+
+
+# Parser problems that a line indented unlike its siblings produces.
+_INDENTATION_PROBLEMS = (
+    "did not find expected key",
+    "did not find expected '-' indicator",
+    "expected <block end>",
+    "mapping values are not allowed here",
+)
+# `key: {{ params.x }}` or `- {{ params.x }}`: a value that starts with an unquoted `{{`.
+_UNQUOTED_PARAM = re.compile(r"(?:^|:\s|-\s|\[|,)\s*\{\{")
+
+
+def _yaml_hint(exc: yaml.MarkedYAMLError, problem: str, line: int, lines: list[str]) -> str | None:
+    """A hint only where it follows from the error and the line it points at."""
     source_line = lines[line - 1] if 0 < line <= len(lines) else ""
-    if "\t" in problem or "\t" in source_line[: len(source_line) - len(source_line.lstrip())]:
-        hint = "YAML does not allow tabs for indentation; use spaces"
-    elif "{{" in source_line and "params." in source_line:
-        hint = 'quote values that use parameters: "{{ params.NAME }}"'
-    return YamlFileError(message, line, column, hint)
+    indent = len(source_line) - len(source_line.lstrip(" \t"))
+    if "\t" in problem or "\t" in source_line[:indent]:
+        return "YAML does not allow tabs for indentation; use spaces"
+    context = exc.context_mark
+    if (
+        problem.startswith(_INDENTATION_PROBLEMS)
+        and context is not None
+        and context.line + 1 != line
+        and indent != context.column
+    ):
+        return (
+            f"line {line} is indented by {indent} spaces, the keys of the mapping at line "
+            f"{context.line + 1} by {context.column}: line them up"
+        )
+    if _UNQUOTED_PARAM.search(source_line) and "params." in source_line:
+        return 'quote values that use parameters: "{{ params.NAME }}"'
+    return None
 
 
 def _place(node: Node) -> Mark:

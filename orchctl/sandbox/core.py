@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 
+from orchctl.errors import environment_errors
 from orchctl.sandbox.app import App
 from orchctl.sandbox.auth import Auth, Client
 from orchctl.sandbox.events import emit
@@ -68,7 +69,9 @@ class Sandbox:
         """The embedded sandbox of a project's environment: state in
         ``<project>/.orchctl/sandbox-<environment>.db``."""
         path = cls.local_path(project_dir, environment)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
+        state = os.path.dirname(path)
+        with environment_errors("create the sandbox state folder", state):
+            os.makedirs(state, exist_ok=True)
         return cls(path, **options)
 
     # -- ways in ---------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from orchctl.errors import environment_errors
 from orchctl.sandbox.records import TimelineEntry, Trigger, Workflow, dumps
 
 _SCHEMA = """
@@ -46,11 +47,12 @@ class Store:
         self.path = path
         self.seed = seed
         self.lock = threading.RLock()
-        self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        if path != ":memory:":
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA synchronous=NORMAL")
-        self._conn.executescript(_SCHEMA)
+        with environment_errors("open the sandbox database", path):
+            self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+            if path != ":memory:":
+                self._conn.execute("PRAGMA journal_mode=WAL")
+                self._conn.execute("PRAGMA synchronous=NORMAL")
+            self._conn.executescript(_SCHEMA)
         self._closed = False
 
     def close(self) -> None:

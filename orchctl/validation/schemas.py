@@ -198,6 +198,8 @@ def _translate(error: ValidationError) -> Iterator[SchemaIssue]:
             hint = f'quote it: "{str(instance).lower()}"'
         elif instance is None and error.validator_value == "object":
             hint = "write {} for an empty mapping"
+        elif isinstance(instance, str) and error.validator_value == "array":
+            hint = f"write a list: [{instance}]"
         yield SchemaIssue(path, f"expected {expected}, got {_kind_of(instance)}", hint)
         return
     if "x-message" in schema and kind in ("anyOf", "oneOf", "pattern", "enum"):
