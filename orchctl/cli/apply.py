@@ -9,9 +9,6 @@ from typing import Any
 
 import click
 
-from orchctl.apply.engine import check_saved_plan, planned_now, run_apply
-from orchctl.apply.executor import DEFAULT_PARALLELISM
-from orchctl.apply.lock import acquire
 from orchctl.cli.common import (
     announcer,
     load_valid_project,
@@ -23,13 +20,6 @@ from orchctl.cli.common import (
 )
 from orchctl.cli.context import GlobalOptions
 from orchctl.errors import OrchctlError, UsageError
-from orchctl.expr.gotime import parse_duration
-from orchctl.pipeline import PlanRequest, opened, plan_options, plan_with
-from orchctl.plan.planfile import load_plan
-from orchctl.render import apply as words
-from orchctl.render.text import render_text
-from orchctl.triggertests import render_text as render_tests
-from orchctl.triggertests import run_trigger_tests
 
 BAR_FROM = 50  # steps: on a terminal, longer applies show a bar instead of a line per step
 
@@ -87,6 +77,15 @@ def apply(
 
     Exit status: 0 applied (or nothing to do), 1 error or failure.
     """
+    from orchctl.apply.engine import check_saved_plan, planned_now, run_apply
+    from orchctl.apply.executor import DEFAULT_PARALLELISM
+    from orchctl.apply.lock import acquire
+    from orchctl.pipeline import PlanRequest, opened, plan_options, plan_with
+    from orchctl.plan.planfile import load_plan
+    from orchctl.render.text import render_text
+    from orchctl.triggertests import render_text as render_tests
+    from orchctl.triggertests import run_trigger_tests
+
     timeout = _seconds(lock_timeout)
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     if not auto_approve and (output == "json" or not interactive):
@@ -168,6 +167,8 @@ def apply(
 
 
 def _seconds(text: str) -> float:
+    from orchctl.expr.gotime import parse_duration
+
     try:
         ns = parse_duration(text).ns
     except Exception as exc:
@@ -190,6 +191,8 @@ def _shadow_tester() -> Any:
 def _printer(
     text: bool, color: bool, redact: Callable[[Any], Any]
 ) -> Callable[[dict[str, Any]], None]:
+    from orchctl.render import apply as words
+
     state = {"total": 0, "done": 0, "bar": False}
 
     def emit(event: dict[str, Any]) -> None:

@@ -5,18 +5,17 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from orchctl.cli.context import GlobalOptions
-from orchctl.definitions.loader import LoadedProject, load_project
-from orchctl.definitions.params import sensitive_values
-from orchctl.diagnostics import sort_diagnostics, summary_line
-from orchctl.errors import OrchctlError
-from orchctl.render.redact import make_redactor
-from orchctl.stack import StackOptions, Target
-from orchctl.validation.checks import check_project
+
+# Help screens import the command modules and this one: what a command needs to run is
+# imported inside the function that needs it (tests/cli/test_cli_help_imports.py).
+if TYPE_CHECKING:
+    from orchctl.definitions.loader import LoadedProject
+    from orchctl.stack import StackOptions, Target
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -47,6 +46,8 @@ def stack_options(command: F) -> F:
 def to_stack_options(
     ca_bundle: str | None, insecure: bool | None, parallelism: int | None
 ) -> StackOptions:
+    from orchctl.stack import StackOptions
+
     return StackOptions(ca_bundle=ca_bundle, insecure=insecure or None, parallelism=parallelism)
 
 
@@ -64,6 +65,11 @@ def load_valid_project(
 ) -> LoadedProject:
     """Load and validate; invalid definitions stop the command with their diagnostics
     (`stopped` says what did not happen); warnings are counted on stderr, listed with -v."""
+    from orchctl.definitions.loader import load_project
+    from orchctl.diagnostics import sort_diagnostics, summary_line
+    from orchctl.errors import OrchctlError
+    from orchctl.validation.checks import check_project
+
     project = load_project(opts.directory, opts.env_name)
     diagnostics = sort_diagnostics(check_project(project))
     errors = [d for d in diagnostics if d.severity == "error"]
@@ -96,4 +102,7 @@ def announcer(enabled: bool) -> Callable[[Target], None] | None:
 
 def redactor(project: LoadedProject) -> Callable[[Any], Any]:
     """Masks the values of the environment's sensitive parameters."""
+    from orchctl.definitions.params import sensitive_values
+    from orchctl.render.redact import make_redactor
+
     return make_redactor(sensitive_values(project.environment, os.environ))

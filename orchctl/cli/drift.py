@@ -14,9 +14,6 @@ from orchctl.cli.common import (
     warn,
 )
 from orchctl.cli.context import GlobalOptions
-from orchctl.drift.render import render_drift_json, render_drift_markdown, render_drift_text
-from orchctl.drift.report import drift_from_plan
-from orchctl.pipeline import DRIFT, plan_project
 
 
 @click.command(short_help="Is the stack what the repository says? (read-only)")
@@ -44,6 +41,10 @@ def drift(
     Reports missing, changed, duplicated, dangling and orphaned objects (and, with
     --show-unmanaged, unmanaged ones). Exit status: 0 in sync, 2 drift, 1 error.
     """
+    from orchctl.drift.render import render_drift_json, render_drift_markdown, render_drift_text
+    from orchctl.drift.report import drift_from_plan
+    from orchctl.pipeline import DRIFT, plan_project
+
     project = load_valid_project(opts)
     redact = redactor(project)
     planned = plan_project(

@@ -15,12 +15,6 @@ from orchctl.cli.common import (
 )
 from orchctl.cli.context import GlobalOptions
 from orchctl.cli.paths import REPLACED_FILE
-from orchctl.errors import OrchctlError, environment_errors
-from orchctl.pipeline import PlanRequest, plan_project
-from orchctl.plan.planfile import save_plan
-from orchctl.render.json import render_json
-from orchctl.render.markdown import render_markdown
-from orchctl.render.text import render_text
 
 
 @click.command(short_help="Show what would change on the stack.")
@@ -72,6 +66,13 @@ def plan(
 
     Exit status: 0 (or, with --detailed-exitcode, 0 no changes / 2 changes), 1 error.
     """
+    from orchctl.errors import OrchctlError, environment_errors
+    from orchctl.pipeline import PlanRequest, plan_project
+    from orchctl.plan.planfile import save_plan
+    from orchctl.render.json import render_json
+    from orchctl.render.markdown import render_markdown
+    from orchctl.render.text import render_text
+
     project = load_valid_project(opts)
     redact = redactor(project)
     planned = plan_project(

@@ -7,8 +7,6 @@ import click
 from orchctl.cli.common import load_valid_project
 from orchctl.cli.context import GlobalOptions
 from orchctl.cli.paths import OUTPUT_FILE
-from orchctl.errors import UsageError, environment_errors
-from orchctl.triggertests import render_text, run_trigger_tests, write_junit
 
 
 @click.command()
@@ -27,6 +25,9 @@ def test(opts: GlobalOptions, names: tuple[str, ...], junit_path: str | None) ->
     The definitions are validated first: invalid ones stop the run with their errors.
     NAME selects triggers by name (default: all). Exit status: 0 all passed, 1 otherwise.
     """
+    from orchctl.errors import UsageError, environment_errors
+    from orchctl.triggertests import render_text, run_trigger_tests, write_junit
+
     triggers = load_valid_project(opts, stopped="no test was run").triggers
     if names:
         known = {t.name for t in triggers}
