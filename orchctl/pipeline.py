@@ -103,9 +103,21 @@ def plan_with(
     desired: Desired | None = None,
 ) -> Planned:
     """Read the stack through an open client and plan the project against it."""
+    return plan_live(project, request, client.list_all(), target, desired=desired)
+
+
+def plan_live(
+    project: LoadedProject,
+    request: PlanRequest,
+    live: LiveState,
+    target: Target,
+    *,
+    desired: Desired | None = None,
+) -> Planned:
+    """Plan the project against a live state already read (see orchctl.prefetch)."""
     options = plan_options(project, request)
     wanted = desired if desired is not None else desired_from_project(project)
-    view = read_live(client, options.environment, options.namespace)
+    view = split_live(live, options.environment, options.namespace)
     plan = make_plan(wanted, view.state, options)
     return Planned(
         project, wanted, options, view.state, plan, target, view.lock_holder, view.shadows

@@ -15,6 +15,7 @@ from orchctl.cli.context import GlobalOptions
 # imported inside the function that needs it (tests/cli/test_cli_help_imports.py).
 if TYPE_CHECKING:
     from orchctl.definitions.loader import LoadedProject
+    from orchctl.pipeline import Planned, PlanRequest
     from orchctl.stack import StackOptions, Target
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -106,3 +107,22 @@ def redactor(project: LoadedProject) -> Callable[[Any], Any]:
     from orchctl.render.redact import make_redactor
 
     return make_redactor(sensitive_values(project.environment, os.environ))
+
+
+def plan_reading_ahead(
+    opts: GlobalOptions, request: PlanRequest, stack: StackOptions, *, announce: bool
+) -> tuple[LoadedProject, Planned]:
+    """Load, validate and plan, the stack read while the definitions load (orchctl.prefetch).
+    Invalid definitions still stop the command before anything is planned or written."""
+    from orchctl.pipeline import plan_live, plan_options, plan_project
+    from orchctl.prefetch import LivePrefetch
+
+    prefetch = LivePrefetch.start(opts.directory, opts.env_name, stack)
+    if prefetch is None:
+        project = load_valid_project(opts)
+        planned = plan_project(project, request, stack, warn=warn, announce=announcer(announce))
+        return project, planned
+    project = load_valid_project(opts, stopped="nothing was written to the stack")
+    plan_options(project, request)  # a bad request fails before the stack is used
+    live, target = prefetch.result(warn=warn, announce=announcer(announce))
+    return project, plan_live(project, request, live, target)

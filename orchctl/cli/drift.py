@@ -5,13 +5,11 @@ from __future__ import annotations
 import click
 
 from orchctl.cli.common import (
-    announcer,
-    load_valid_project,
+    plan_reading_ahead,
     redactor,
     stack_options,
     to_stack_options,
     use_color,
-    warn,
 )
 from orchctl.cli.context import GlobalOptions
 
@@ -43,17 +41,12 @@ def drift(
     """
     from orchctl.drift.render import render_drift_json, render_drift_markdown, render_drift_text
     from orchctl.drift.report import drift_from_plan
-    from orchctl.pipeline import DRIFT, plan_project
+    from orchctl.pipeline import DRIFT
 
-    project = load_valid_project(opts)
-    redact = redactor(project)
-    planned = plan_project(
-        project,
-        DRIFT,
-        to_stack_options(ca_bundle, insecure, parallelism),
-        warn=warn,
-        announce=announcer(output == "text"),
+    project, planned = plan_reading_ahead(
+        opts, DRIFT, to_stack_options(ca_bundle, insecure, parallelism), announce=output == "text"
     )
+    redact = redactor(project)
     report = drift_from_plan(planned.plan, show_unmanaged=show_unmanaged)
     if output == "json":
         click.echo(render_drift_json(report, redact=redact))
