@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,6 +39,9 @@ _SEQ = "tag:yaml.org,2002:seq"
 _YAML11_BOOLEAN_WORDS = {"y", "yes", "n", "no", "on", "off"}
 
 PathT = tuple[str | int, ...]
+
+_intern = sys.intern
+_INTERN_UP_TO = 40  # characters
 
 
 @dataclass(frozen=True)
@@ -336,7 +340,11 @@ class _Values:
 
     def scalar(self, node: ScalarNode) -> Any:
         tag = node.tag
-        if tag in (_STR, _TIMESTAMP):  # timestamps stay as written (RFC 3339 strings)
+        if tag == _STR:
+            value: str = node.value
+            # short strings recur across documents ("main", "${amount}", "USD/2"): one copy
+            return _intern(value) if len(value) <= _INTERN_UP_TO else value
+        if tag == _TIMESTAMP:  # kept as written (RFC 3339 strings)
             return node.value
         if tag not in _CONSTRUCT:
             raise _unsupported_scalar(node)
@@ -348,7 +356,6 @@ class _Values:
         if node.tag != _MAP:
             raise _fail(node, f"unsupported YAML tag {node.tag}")
         result: dict[str, Any] = {}
-        seen: dict[str, Node] = {}
         merges: list[Node] = []
         child = depth + 1
         for key_node, value_node in node.value:
@@ -357,10 +364,9 @@ class _Values:
                 continue
             if not isinstance(key_node, ScalarNode):
                 raise _bad_key(key_node)
-            key = key_node.value if key_node.tag == _STR else str(self.scalar(key_node))
-            if key in seen:
-                raise _duplicate(key, seen[key], key_node)
-            seen[key] = key_node
+            key = _intern(key_node.value if key_node.tag == _STR else str(self.scalar(key_node)))
+            if key in result:
+                raise _duplicate(key, _first_key(node, key), key_node)
             result[key] = self.build(value_node, child)
         for merge in merges:
             for source in merge.value if isinstance(merge, SequenceNode) else [merge]:
@@ -369,6 +375,20 @@ class _Values:
                 for key, value in self.mapping(source, depth).items():
                     result.setdefault(key, value)
         return result
+
+
+def _first_key(node: MappingNode, key: str) -> Node:
+    """The first key node of `node` spelling `key` (for the message about a second one)."""
+    for key_node, _ in node.value:
+        if not isinstance(key_node, ScalarNode) or key_node.tag == _MERGE:
+            continue
+        if (key_node.value if key_node.tag == _STR else str(_scalar_key(key_node))) == key:
+            return key_node
+    raise AssertionError(key)  # pragma: no cover - `key` was seen in `node`
+
+
+def _scalar_key(node: ScalarNode) -> Any:
+    return node.value if node.tag == _TIMESTAMP else _number_or_null(node)
 
 
 def _bad_key(key_node: Node) -> YamlFileError:
