@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the work tree
 
 import argparse
 
-from common import default_orchctl, load_note, median, python_of, run_process
+from common import default_orchctl, load_note, median, prepare, python_of, run_process
 
 from orchctl.cli.main import COMMANDS
 
@@ -36,6 +36,7 @@ def main() -> None:
     parser.add_argument("--orchctl", default=default_orchctl(), help="the CLI to measure")
     args = parser.parse_args()
     python = python_of(args.orchctl)
+    prepare(args.orchctl)
     rows: list[tuple[str, list[str]]] = [
         ("python -c pass", [python, "-c", "pass"]),
         ("python -c 'import click'", [python, "-c", "import click"]),

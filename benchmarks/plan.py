@@ -44,6 +44,7 @@ import tempfile
 import time
 
 from common import (
+    CHILD_ENV,
     PARSE_FLOOR,
     REPO,
     default_orchctl,
@@ -51,6 +52,7 @@ from common import (
     generate,
     load_note,
     median,
+    prepare,
     python_of,
     run_process,
     sizes,
@@ -133,6 +135,7 @@ def start_sandbox(db: str, latency_ms: float) -> tuple[subprocess.Popen[str], st
             str(latency_ms),
         ],
         cwd=str(REPO),
+        env=CHILD_ENV,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -173,6 +176,7 @@ def main() -> None:
     parser.add_argument("--no-components", action="store_true")
     args = parser.parse_args()
     python = python_of(args.orchctl)
+    prepare(args.orchctl)
     print(f"{args.orchctl}; latency {args.latency_ms:g} ms per call; {load_note()}")
     summary = []
     for n in sizes(args.sizes):

@@ -39,6 +39,7 @@ from common import (
     generate,
     load_note,
     median,
+    prepare,
     python_of,
     run_process,
     sizes,
@@ -81,6 +82,7 @@ def main() -> None:
     parser.add_argument("--no-in-process", action="store_true", help="whole processes only")
     args = parser.parse_args()
     python = python_of(args.orchctl)
+    prepare(args.orchctl)
     print(f"{args.orchctl}; libyaml {yaml.__with_libyaml__}; {load_note()}")
     results: list[tuple[int, dict[str, list[float]]]] = []
     for n in sizes(args.sizes):
