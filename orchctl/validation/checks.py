@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from orchctl.definitions.loader import LoadedProject
+from orchctl.definitions.loader import LoadedProject, cyclic_gc_paused
 from orchctl.definitions.model import Trigger, Workflow
 from orchctl.diagnostics import Diagnostic
 from orchctl.validation.events import KNOWN_EVENTS
@@ -17,6 +17,11 @@ from orchctl.validation.variables import Scan, scan
 
 def check_project(project: LoadedProject) -> list[Diagnostic]:
     """Every problem of a loaded project, loading problems included."""
+    with cyclic_gc_paused():
+        return _check_project(project)
+
+
+def _check_project(project: LoadedProject) -> list[Diagnostic]:
     out = list(project.diagnostics)
     out.extend(_unique_names(project.workflows))
     out.extend(_unique_names(project.triggers))
