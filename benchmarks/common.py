@@ -59,7 +59,8 @@ def prepare(orchctl: str) -> None:
 
 @dataclass(frozen=True)
 class Run:
-    seconds: float
+    seconds: float  # wall time
+    cpu_seconds: float  # user + system time of the process (its own threads included)
     max_rss_mb: float
     returncode: int
     stdout: str
@@ -82,6 +83,7 @@ def run_process(argv: list[str], *, cwd: str | None = None, check: bool = True) 
         err.seek(0)
         run = Run(
             elapsed,
+            usage.ru_utime + usage.ru_stime,
             usage.ru_maxrss / 1024,  # KiB on Linux
             proc.returncode,
             out.read().decode("utf-8", "replace"),

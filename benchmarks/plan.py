@@ -200,13 +200,17 @@ def main() -> None:
                 plan_argv = [args.orchctl, "-C", str(root), "--env", "bench", "plan", "--no-color"]
                 times: dict[str, list[float]] = {k: [] for k in ("list", "parse", "plan")}
                 rss: list[float] = []
+                cpu: dict[str, list[float]] = {"parse": [], "plan": []}
                 first = run_process(plan_argv)  # warm caches; check what it plans
                 changes = re.findall(r"^Plan: .*$", first.stdout, re.M)
                 for _ in range(rounds):
                     times["list"].append(run_process(listing_argv).seconds)
-                    times["parse"].append(run_process(parse_argv).seconds)
+                    parsed = run_process(parse_argv)
+                    times["parse"].append(parsed.seconds)
+                    cpu["parse"].append(parsed.cpu_seconds)
                     run = run_process(plan_argv)
                     times["plan"].append(run.seconds)
+                    cpu["plan"].append(run.cpu_seconds)
                     rss.append(run.max_rss_mb)
                 comp = None if args.no_components else components(root, url)
             finally:
@@ -234,6 +238,10 @@ def main() -> None:
             f"{min(times['plan']) / best_floor:.2f} best"
         )
         print(f"  peak RSS of the plan process: {max(rss):.0f} MB (max of rounds)")
+        print(
+            f"  CPU time (median): plan process {median(cpu['plan']):.3f} s, parse floor "
+            f"process {median(cpu['parse']):.3f} s"
+        )
         if comp:
             print(
                 f"  components (in-process): list_all() {comp[0]:.3f} s, "

@@ -93,11 +93,16 @@ def main() -> None:
             mb = sum(p.stat().st_size for p in root.rglob("*.yaml")) / 1e6
             floor_argv = [python, "-c", PARSE_FLOOR, str(root)]
             orchctl_argv = [args.orchctl, "-C", str(root), "validate"]
-            times: dict[str, list[float]] = {k: [] for k in ("floor", "orchctl", "fip", "oip")}
+            times: dict[str, list[float]] = {
+                k: [] for k in ("floor", "orchctl", "fip", "oip", "floor-cpu", "orchctl-cpu")
+            }
             run_process(floor_argv)  # warm the page cache
             for _ in range(rounds):
-                times["floor"].append(run_process(floor_argv).seconds)
+                floor_run = run_process(floor_argv)
+                times["floor"].append(floor_run.seconds)
+                times["floor-cpu"].append(floor_run.cpu_seconds)
                 run = run_process(orchctl_argv)
+                times["orchctl-cpu"].append(run.cpu_seconds)
                 if not run.stdout.startswith("Valid:"):
                     sys.exit(f"unexpected output: {run.stdout[:500]}")
                 times["orchctl"].append(run.seconds)
@@ -115,6 +120,8 @@ def main() -> None:
             rows = [
                 ("parse floor, CSafeLoader (whole process)", "floor"),
                 ("orchctl validate (whole process)", "orchctl"),
+                ("  CPU time of the floor process", "floor-cpu"),
+                ("  CPU time of the orchctl process", "orchctl-cpu"),
             ]
             if not args.no_in_process:
                 rows += [("parse floor (in-process)", "fip"), ("load + check (in-process)", "oip")]
@@ -123,6 +130,8 @@ def main() -> None:
             ratio = median(times["orchctl"]) / median(times["floor"])
             best = min(times["orchctl"]) / min(times["floor"])
             print(f"  ratio, whole process: {ratio:.2f} median, {best:.2f} best")
+            cpu = median(times["orchctl-cpu"]) / median(times["floor-cpu"])
+            print(f"  ratio of CPU times (steadier on a loaded machine): {cpu:.2f} median")
             if not args.no_in_process:
                 print(
                     f"  ratio, in-process: {median(times['oip']) / median(times['fip']):.2f} "
