@@ -113,7 +113,19 @@ def plan_reading_ahead(
     opts: GlobalOptions, request: PlanRequest, stack: StackOptions, *, announce: bool
 ) -> tuple[LoadedProject, Planned]:
     """Load, validate and plan, the stack read while the definitions load (orchctl.prefetch).
-    Invalid definitions still stop the command before anything is planned or written."""
+    Invalid definitions still stop the command before anything is planned or written.
+    The cyclic garbage collector is paused throughout: everything built here is acyclic
+    and freed by reference counting, and each full collection would scan the whole
+    project and live state again (a tenth of planning 10,000 + 10,000)."""
+    from orchctl.definitions.loader import cyclic_gc_paused
+
+    with cyclic_gc_paused():
+        return _plan_reading_ahead(opts, request, stack, announce=announce)
+
+
+def _plan_reading_ahead(
+    opts: GlobalOptions, request: PlanRequest, stack: StackOptions, *, announce: bool
+) -> tuple[LoadedProject, Planned]:
     from orchctl.pipeline import plan_live, plan_options, plan_project
     from orchctl.prefetch import LivePrefetch
 
