@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Callable
@@ -114,13 +115,10 @@ def plan_reading_ahead(
 ) -> tuple[LoadedProject, Planned]:
     """Load, validate and plan, the stack read while the definitions load (orchctl.prefetch).
     Invalid definitions still stop the command before anything is planned or written.
-    The cyclic garbage collector is paused throughout: everything built here is acyclic
-    and freed by reference counting, and each full collection would scan the whole
-    project and live state again (a tenth of planning 10,000 + 10,000)."""
-    from orchctl.definitions.loader import cyclic_gc_paused
-
-    with cyclic_gc_paused():
-        return _plan_reading_ahead(opts, request, stack, announce=announce)
+    Once loaded, the project is kept out of the cyclic garbage collector's reach (frozen):
+    it is acyclic, freed by reference counting, and every full collection while reading
+    and planning would scan it again (a tenth of planning 10,000 + 10,000)."""
+    return _plan_reading_ahead(opts, request, stack, announce=announce)
 
 
 def _plan_reading_ahead(
@@ -132,9 +130,17 @@ def _plan_reading_ahead(
     prefetch = LivePrefetch.start(opts.directory, opts.env_name, stack)
     if prefetch is None:
         project = load_valid_project(opts)
-        planned = plan_project(project, request, stack, warn=warn, announce=announcer(announce))
+        gc.freeze()
+        try:
+            planned = plan_project(project, request, stack, warn=warn, announce=announcer(announce))
+        finally:
+            gc.unfreeze()
         return project, planned
     project = load_valid_project(opts, stopped="nothing was written to the stack")
-    plan_options(project, request)  # a bad request fails before the stack is used
-    live, target = prefetch.result(warn=warn, announce=announcer(announce))
-    return project, plan_live(project, request, live, target)
+    gc.freeze()
+    try:
+        plan_options(project, request)  # a bad request fails before the stack is used
+        live, target = prefetch.result(warn=warn, announce=announcer(announce))
+        return project, plan_live(project, request, live, target)
+    finally:
+        gc.unfreeze()
