@@ -1,20 +1,32 @@
-"""Plan benchmark: N workflows + N triggers on a sandbox over HTTP with 20 ms latency, 1% changed.
+"""`orchctl plan` as users wait for it: N workflows + N triggers from YAML files, planned
+against a stack served over 127.0.0.1 with 20 ms latency per call, 1% of workflows changed.
 
-    .venv/bin/python benchmarks/plan.py [--sizes 100,1000,10000] [--latency-ms 20]
+    .venv/bin/python benchmarks/plan.py [--sizes 1k,10k,50k] [--latency-ms 20] [--rounds 5]
+                                        [--orchctl PATH]
 
-For each N the sandbox runs in its own process (`orchctl sandbox --latency 20`), so the peak
-RSS reported is orchctl's alone. The stack is seeded through the sandbox's bulk endpoint with
-N workflows `bulk-wf-i` (one noop stage) and N triggers `bulk-tr-i` starting them; the desired
-state is the same except that 1% of the workflows have a changed stage. Then, in one run:
+For each N: the project of benchmarks/validate.py is generated (N workflows, N triggers
+with filters, vars and tests; 10 documents a file) with an environment `bench` whose url
+is the sandbox; the sandbox's SQLite state is seeded with exactly what the repository
+defines (the desired bodies, as orchctl computes them), except that every 100th workflow
+has a different stage, so the plan replaces 1% of the workflows and their triggers follow.
+The sandbox then runs in its own process (`orchctl sandbox --db FILE --latency 20`).
 
-* floor: a bare httpx loop over the same v2 pages (pageSize=100), one thread per list: the
-  fewest sequential round trips the API allows (see benchmarks/client.py).
-* orchctl: a fresh `OrchestrationClient` lists both collections (typed models, de-duplication,
-  sorting), then `make_plan` computes the plan and the text renderer renders it.
+Each round runs, alternating, three whole processes (fresh interpreter each):
 
-Reported: wall time of listing + planning, requests made, ratio to the floor, CPU seconds
-spent outside listing (planning + rendering), peak RSS. Targets at N = 10,000: ratio <= 1.3,
-planning CPU <= 1 s, peak RSS <= 300 MB.
+* listing floor: plain httpx following the v2 cursors of both lists (pageSize=100, the
+  largest page the server honours), one thread per list: the fewest sequential round trips
+  the API allows, max(pages(workflows), pages(triggers)), and nothing else.
+* parse floor: libyaml's CSafeLoader over every definition file (see benchmarks/validate.py).
+* `orchctl -C DIR --env bench plan --no-color` (the installed CLI), output to a file.
+
+floor = max(listing floor, parse floor): a plan cannot finish before it has read the
+stack nor before it has read the files; doing both at once is the best it can do.
+Reported: medians and bests, ratio of orchctl's median to the floor's, peak RSS of the
+plan process (the kernel's rusage of that child). Targets at 10k + 10k: ratio <= 1.3,
+peak RSS <= 300 MB.
+
+Component figures (in this process, against the same server, the work tree's code): the
+client's `list_all()` and the CPU time of `make_plan` on the loaded definitions.
 """
 
 from __future__ import annotations
@@ -22,35 +34,108 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))  # measure the work tree, not an installed copy
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the work tree
 
 import argparse
-import os
 import re
-import resource
-import statistics
 import subprocess
-import sys
-import threading
+import tempfile
 import time
-from typing import Any
 
-import httpx
+from common import (
+    CHILD_ENV,
+    PARSE_FLOOR,
+    REPO,
+    default_orchctl,
+    fmt_n,
+    generate,
+    load_note,
+    median,
+    prepare,
+    python_of,
+    run_process,
+    sizes,
+)
 
-from orchctl.api import ClientConfig, OrchestrationClient
-from orchctl.plan.planner import Desired, DesiredTrigger, DesiredWorkflow, PlanOptions, make_plan
-from orchctl.render.text import render_text
+TARGET_RATIO = 1.3
+TARGET_RSS_MB = 300
 
-PREFIX = "/api/orchestration/v2"
-NOOP: tuple[dict[str, Any], ...] = ({"noop": {}},)
-CHANGED: tuple[dict[str, Any], ...] = ({"wait_event": {"event": "changed"}},)
+LISTING_FLOOR = """
+import sys, threading, httpx
+base = sys.argv[1] + "/api/orchestration/v2"
+def walk(path):
+    with httpx.Client(base_url=base) as http:
+        params = {"pageSize": "100"}
+        while True:
+            cursor = http.get(path, params=params).raise_for_status().json()["cursor"]
+            if not cursor.get("hasMore"):
+                break
+            params = {"cursor": cursor["next"]}
+threads = [threading.Thread(target=walk, args=(p,)) for p in ("/workflows", "/triggers")]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+"""
 
 
-def start_sandbox(latency_ms: float) -> tuple[subprocess.Popen[str], str]:
+def seed(root: Path, db: str) -> tuple[int, int]:
+    """Store exactly what the repository defines, 1% of the workflows changed."""
+    from orchctl.definitions.loader import load_project
+    from orchctl.plan.desired import desired_from_project
+    from orchctl.sandbox.clock import now_str
+    from orchctl.sandbox.ids import new_id
+    from orchctl.sandbox.records import Trigger, Workflow
+    from orchctl.sandbox.store import Store
+
+    desired = desired_from_project(load_project(str(root), "bench"))
+    at = now_str()
+    ids: dict[str, str] = {}
+    workflows = []
+    for index, wf in enumerate(sorted(desired.workflows, key=lambda w: int(w.name[3:]))):
+        stages = tuple(wf.stages) if index % 100 else ({"wait_event": {"event": "changed"}},)
+        record = Workflow(new_id(), wf.name, stages, at, at)
+        ids[wf.name] = record.id
+        workflows.append(record)
+    triggers = [
+        Trigger(
+            id=new_id(),
+            name=tr.name,
+            event=tr.event,
+            workflow_id=ids[tr.workflow],
+            created_at=at,
+            filter=tr.filter,
+            vars=tuple(tr.vars.items()),
+            version=tr.version,
+        )
+        for tr in sorted(desired.triggers, key=lambda t: int(t.name[3:]))
+    ]
+    store = Store(db)
+    try:
+        store.insert_workflows(workflows)
+        store.insert_triggers(triggers)
+    finally:
+        store.close()
+    return len(workflows), len(triggers)
+
+
+def start_sandbox(db: str, latency_ms: float) -> tuple[subprocess.Popen[str], str]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "orchctl", "sandbox", "--port", "0", "--latency", str(latency_ms)],
-        env={**os.environ, "PYTHONPATH": str(REPO)},
+        [
+            sys.executable,
+            "-m",
+            "orchctl",
+            "sandbox",
+            "--port",
+            "0",
+            "--db",
+            db,
+            "--latency",
+            str(latency_ms),
+        ],
+        cwd=str(REPO),
+        env=CHILD_ENV,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -64,107 +149,124 @@ def start_sandbox(latency_ms: float) -> tuple[subprocess.Popen[str], str]:
     return proc, match.group(0)
 
 
-def bare_walk(base_url: str, path: str, out: dict[str, int]) -> None:
-    pages = 0
-    with httpx.Client(base_url=base_url) as http:
-        params: dict[str, str] = {"pageSize": "100"}
-        while True:
-            cursor = http.get(PREFIX + path, params=params).raise_for_status().json()["cursor"]
-            pages += 1
-            if not cursor.get("hasMore"):
-                break
-            params = {"cursor": cursor["next"]}
-    out[path] = pages
+def components(root: Path, url: str) -> tuple[float, float]:
+    """In-process: list_all() wall time; make_plan CPU time (definitions preloaded)."""
+    from orchctl.api import ClientConfig, OrchestrationClient
+    from orchctl.definitions.loader import load_project
+    from orchctl.plan.desired import desired_from_project
+    from orchctl.plan.planner import PlanOptions, make_plan
 
-
-def floor(base_url: str) -> tuple[float, int]:
-    out: dict[str, int] = {}
-    threads = [
-        threading.Thread(target=bare_walk, args=(base_url, p, out))
-        for p in ("/workflows", "/triggers")
-    ]
-    start = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return time.perf_counter() - start, sum(out.values())
-
-
-def desired_state(n: int) -> Desired:
-    changed = set(range(0, n, 100))  # 1%
-    return Desired(
-        workflows=tuple(
-            DesiredWorkflow(f"bulk-wf-{i}", CHANGED if i in changed else NOOP) for i in range(n)
-        ),
-        triggers=tuple(
-            DesiredTrigger(name=f"bulk-tr-{i}", workflow=f"bulk-wf-{i}", event="SAVED_PAYMENT")
-            for i in range(n)
-        ),
-    )
-
-
-def orchctl_round(base_url: str, desired: Desired) -> dict[str, float]:
-    wall = time.perf_counter()
-    with OrchestrationClient(ClientConfig(url=base_url)) as client:
+    desired = desired_from_project(load_project(str(root), "bench"))
+    started = time.perf_counter()
+    with OrchestrationClient(ClientConfig(url=url)) as client:
         live = client.list_all()
-        requests = client.requests_sent
-    listed = time.perf_counter()
+    listed = time.perf_counter() - started
     cpu = time.process_time()
-    plan = make_plan(desired, live, PlanOptions())
-    planned_cpu = time.process_time() - cpu
-    text = render_text(plan, color=False)
-    total_cpu = time.process_time() - cpu
-    done = time.perf_counter()
-    counts = plan.count()
-    return {
-        "wall": done - wall,
-        "listing": listed - wall,
-        "requests": requests,
-        "plan_cpu": planned_cpu,
-        "cpu_outside_listing": total_cpu,
-        "replace": counts["replace"],
-        "text_chars": len(text),
-    }
+    make_plan(desired, live, PlanOptions(environment="bench"))
+    return listed, time.process_time() - cpu
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="100,1000,10000")
+    parser.add_argument("--sizes", default="1k,10k,50k", help="N (workflows = triggers = N)")
     parser.add_argument("--latency-ms", type=float, default=20.0)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds-large", type=int, default=3, help="rounds for N > 10k")
+    parser.add_argument("--orchctl", default=default_orchctl(), help="the CLI to measure")
+    parser.add_argument("--no-components", action="store_true")
     args = parser.parse_args()
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpus, latency {args.latency_ms} ms")
-    header = (
-        f"{'N':>6} {'floor':>8} {'orchctl':>8} {'ratio':>6} {'req':>5} {'floor req':>9} "
-        f"{'plan cpu':>9} {'cpu outside listing':>19} {'replaced':>8}"
-    )
-    print(header)
-    for n in [int(s) for s in args.sizes.split(",")]:
-        proc, url = start_sandbox(args.latency_ms)
-        try:
-            httpx.post(f"{url}/_sandbox/bulk", json={"workflows": n, "triggers": n}, timeout=300)
-            desired = desired_state(n)
-            floors, runs = [], []
-            for _ in range(args.rounds):  # alternate so noise hits both alike
-                floors.append(floor(url))
-                runs.append(orchctl_round(url, desired))
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
-        f_wall = statistics.median(f for f, _ in floors)
-        o_wall = statistics.median(r["wall"] for r in runs)
-        run = runs[-1]
+    python = python_of(args.orchctl)
+    prepare(args.orchctl)
+    print(f"{args.orchctl}; latency {args.latency_ms:g} ms per call; {load_note()}")
+    summary = []
+    for n in sizes(args.sizes):
+        rounds = args.rounds if n <= 10_000 else args.rounds_large
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp) / "project"
+            root.mkdir()
+            db = str(Path(tmp) / "stack.db")
+            proc, url = None, ""
+            try:
+                # the url is known only once the sandbox listens: seed a placeholder first
+                generate(root, n, url="http://127.0.0.1:1")
+                seeded = seed(root, db)
+                proc, url = start_sandbox(db, args.latency_ms)
+                config = root / "orchctl.yaml"
+                config.write_text(
+                    config.read_text().replace("http://127.0.0.1:1", url), encoding="utf-8"
+                )
+                listing_argv = [python, "-c", LISTING_FLOOR, url]
+                parse_argv = [python, "-c", PARSE_FLOOR, str(root)]
+                plan_argv = [args.orchctl, "-C", str(root), "--env", "bench", "plan", "--no-color"]
+                times: dict[str, list[float]] = {k: [] for k in ("list", "parse", "plan")}
+                rss: list[float] = []
+                cpu: dict[str, list[float]] = {"parse": [], "plan": []}
+                first = run_process(plan_argv)  # warm caches; check what it plans
+                changes = re.findall(r"^Plan: .*$", first.stdout, re.M)
+                for _ in range(rounds):
+                    times["list"].append(run_process(listing_argv).seconds)
+                    parsed = run_process(parse_argv)
+                    times["parse"].append(parsed.seconds)
+                    cpu["parse"].append(parsed.cpu_seconds)
+                    run = run_process(plan_argv)
+                    times["plan"].append(run.seconds)
+                    cpu["plan"].append(run.cpu_seconds)
+                    rss.append(run.max_rss_mb)
+                comp = None if args.no_components else components(root, url)
+            finally:
+                if proc is not None:
+                    proc.terminate()
+                    proc.wait(timeout=30)
+        lst, prs, pln = (median(times[k]) for k in ("list", "parse", "plan"))
+        floor = max(lst, prs)
+        best_floor = max(min(times["list"]), min(times["parse"]))
+        summary.append((n, lst, prs, pln, max(rss)))
         print(
-            f"{n:>6} {f_wall:>7.2f}s {o_wall:>7.2f}s {o_wall / f_wall:>6.2f} "
-            f"{int(run['requests']):>5} {floors[-1][1]:>9} "
-            f"{statistics.median(r['plan_cpu'] for r in runs):>8.3f}s "
-            f"{statistics.median(r['cpu_outside_listing'] for r in runs):>18.3f}s "
-            f"{int(run['replace']):>8}"
+            f"\n{fmt_n(n)} + {fmt_n(n)} (stack seeded with {seeded[0]} workflows, "
+            f"{seeded[1]} triggers), {rounds} rounds"
         )
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak RSS of this process (orchctl side only): {peak:.0f} MB")
-    print("targets at N=10000: ratio <= 1.3, planning CPU <= 1 s, peak RSS <= 300 MB")
+        print(f"  plan says: {changes[0] if changes else first.stdout.strip().splitlines()[-1]}")
+        print(f"  {'':36}{'median':>9}{'best':>9}")
+        for label, key in (
+            ("listing floor, httpx (whole process)", "list"),
+            ("parse floor, CSafeLoader (whole proc.)", "parse"),
+            ("orchctl plan (whole process)", "plan"),
+        ):
+            print(f"  {label:36}{median(times[key]):8.3f}s{min(times[key]):8.3f}s")
+        print(
+            f"  ratio to max(listing, parse): {pln / floor:.2f} median, "
+            f"{min(times['plan']) / best_floor:.2f} best"
+        )
+        print(f"  peak RSS of the plan process: {max(rss):.0f} MB (max of rounds)")
+        print(
+            f"  CPU time (median): plan process {median(cpu['plan']):.3f} s, parse floor "
+            f"process {median(cpu['parse']):.3f} s"
+        )
+        if comp:
+            print(
+                f"  components (in-process): list_all() {comp[0]:.3f} s, "
+                f"make_plan CPU {comp[1]:.3f} s"
+            )
+
+    print(
+        f"\ngrowth (whole process, median){'':2}{'listing':>9}{'parse':>9}{'plan':>9}"
+        f"{'ratio':>7}{'RSS':>8}"
+    )
+    previous: tuple[int, float] | None = None
+    for n, lst, prs, pln, peak in summary:
+        step = f"  x{pln / previous[1]:.1f} time for x{n / previous[0]:g} size" if previous else ""
+        print(
+            f"  {fmt_n(n)} + {fmt_n(n):<22}{lst:8.3f}s{prs:8.3f}s{pln:8.3f}s"
+            f"{pln / max(lst, prs):7.2f}{peak:6.0f}MB{step}"
+        )
+        previous = (n, pln)
+        if n == 10_000:
+            ratio = pln / max(lst, prs)
+            print(
+                f"  targets at 10k + 10k: ratio <= {TARGET_RATIO} "
+                f"({'met' if ratio <= TARGET_RATIO else 'NOT met'}), RSS <= {TARGET_RSS_MB} MB "
+                f"({'met' if peak <= TARGET_RSS_MB else 'NOT met'})"
+            )
 
 
 if __name__ == "__main__":

@@ -1,15 +1,20 @@
-"""Benchmark: `orchctl validate` against the floor of merely parsing the same files.
+"""`orchctl validate` as users wait for it, beside the floor of merely parsing the same files.
 
-Generates 2,000 definition documents (1,000 workflows, 1,000 triggers with filters, vars
-and tests) across 200 files, then in one run times, alternating, best of N:
+    .venv/bin/python benchmarks/validate.py [--sizes 1k,10k,50k] [--rounds 5] [--orchctl PATH]
 
-  floor     python -c "yaml.safe_load_all over every file"   (a subprocess)
-  orchctl   orchctl -C DIR validate                          (a subprocess)
+For each size N a project of N workflows + N triggers (filters, vars, two trigger tests
+each; 10 documents a file) is generated, then each round runs, alternating:
 
-and the same two in-process (no interpreter start-up). Prints the times and ratios.
-Target (issue #2): orchctl validate at most 2x the parse floor.
+* parse floor (whole process): a fresh interpreter that parses every definition file with
+  libyaml's `yaml.CSafeLoader` (the C parser orchctl itself uses) and builds the values,
+  checking nothing: the least any validator of these files must do.
+* `orchctl -C DIR validate` (whole process, the installed CLI).
 
-    python benchmarks/validate.py [--files 200] [--docs-per-file 10] [--repeat 5]
+and, as component figures, the same two in this process (no interpreter start-up, imports
+warm): `yaml.load_all(CSafeLoader)` over the files, and `check_project(load_project(DIR))`.
+
+Reported: median and best of each, ratio of the medians (and of the bests) to the floor,
+and how the time grows from one size to the next. Target at 10k + 10k: <= 1.5x the floor.
 """
 
 from __future__ import annotations
@@ -17,124 +22,51 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))  # measure the work tree, not an installed copy
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the work tree
 
 import argparse
 import gc
 import os
-import statistics
-import subprocess
-import sys
 import tempfile
 import time
-from pathlib import Path
 
 import yaml
+from common import (
+    PARSE_FLOOR,
+    default_orchctl,
+    fmt_n,
+    generate,
+    load_note,
+    median,
+    prepare,
+    python_of,
+    run_process,
+    sizes,
+)
 
-WORKFLOW = """\
-kind: Workflow
-name: wf-{i}
-description: Credit wallet {i} from a pay-in, then hold and settle.
-stages:
-  - send:
-      source:
-        payment:
-          id: "${{paymentID}}"
-      destination:
-        account:
-          id: "escrow:${{orderID}}"
-          ledger: main
-      amount:
-        amount: "${{amount}}"
-        asset: "{{{{ params.asset }}}}"
-      metadata:
-        origin: bench-{i}
-  - wait_event:
-      event: shipped
-  - delay:
-      duration: 1h30m
-  - send:
-      source:
-        account:
-          id: "escrow:${{orderID}}"
-          ledger: main
-      destination:
-        wallet:
-          id: "${{walletID}}"
-          balance: main
-      amount:
-        amount: "${{amount}}"
-        asset: "{{{{ params.asset }}}}"
-"""
-
-TRIGGER = """\
-kind: Trigger
-name: tr-{i}
-workflow: wf-{i}
-event: SAVED_PAYMENT
-filter: event.status == "SUCCEEDED" && event.type == "PAY-IN" && event.metadata?.shop == "s{i}"
-vars:
-  paymentID: event.id
-  orderID: event.metadata.orderID
-  walletID: event.metadata.walletID
-  amount: event.amount
-tests:
-  - name: a pay-in of shop {i} settles
-    event: {{id: p{i}, status: SUCCEEDED, type: PAY-IN, amount: 100, metadata: {{shop: s{i}, orderID: o{i}, walletID: w{i}}}}}
-    expect: {{match: true, vars: {{paymentID: p{i}, amount: "100"}}}}
-  - name: other shops are ignored
-    event: {{id: q{i}, status: SUCCEEDED, type: PAY-IN, amount: 100, metadata: {{shop: other}}}}
-    expect: {{match: false}}
-"""
-
-FLOOR = """
-import sys, pathlib, yaml
-for path in sorted(pathlib.Path(sys.argv[1]).rglob("*.yaml")):
-    if path.name != "orchctl.yaml":
-        list(yaml.safe_load_all(path.read_text(encoding="utf-8")))
-"""
-
-
-def generate(root: Path, files: int, per_file: int) -> int:
-    (root / "orchctl.yaml").write_text("environments:\n  local:\n    params: {asset: USD/2}\n")
-    count = 0
-    for f in range(files):
-        docs = []
-        for _ in range(per_file // 2):
-            docs.append(WORKFLOW.format(i=count))
-            docs.append(TRIGGER.format(i=count))
-            count += 1
-        sub = root / f"team-{f % 10}"
-        sub.mkdir(exist_ok=True)
-        (sub / f"defs-{f}.yaml").write_text("---\n".join(docs), encoding="utf-8")
-    return count * 2
-
-
-def run_subprocess(argv: list[str]) -> float:
-    start = time.perf_counter()
-    result = subprocess.run(argv, capture_output=True, text=True, check=False)
-    elapsed = time.perf_counter() - start
-    if result.returncode != 0:
-        sys.exit(f"command failed ({result.returncode}): {argv}\n{result.stdout}\n{result.stderr}")
-    return elapsed
+TARGET = 1.5
 
 
 def in_process_floor(root: Path) -> float:
-    start = time.perf_counter()
-    for path in sorted(root.rglob("*.yaml")):
-        if path.name != "orchctl.yaml":
-            list(yaml.safe_load_all(path.read_text(encoding="utf-8")))
-    return time.perf_counter() - start
+    started = time.perf_counter()
+    for top, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in names:
+            if name.endswith((".yaml", ".yml")) and name != "orchctl.yaml":
+                with open(os.path.join(top, name), "rb") as fh:
+                    for _ in yaml.load_all(fh.read().decode("utf-8"), Loader=yaml.CSafeLoader):
+                        pass
+    return time.perf_counter() - started
 
 
 def in_process_orchctl(root: Path) -> float:
     from orchctl.definitions.loader import load_project
     from orchctl.validation.checks import check_project
 
-    start = time.perf_counter()
+    started = time.perf_counter()
     diagnostics = check_project(load_project(str(root)))
-    elapsed = time.perf_counter() - start
+    elapsed = time.perf_counter() - started
     errors = [d for d in diagnostics if d.severity == "error"]
     if errors:
         sys.exit(f"generated project is invalid: {errors[0].render()}")
@@ -143,59 +75,87 @@ def in_process_orchctl(root: Path) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--files", type=int, default=200)
-    parser.add_argument("--docs-per-file", type=int, default=10)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--sizes", default="1k,10k,50k", help="N (workflows = triggers = N)")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds-large", type=int, default=3, help="rounds for N > 10k")
+    parser.add_argument("--orchctl", default=default_orchctl(), help="the CLI to measure")
+    parser.add_argument("--no-in-process", action="store_true", help="whole processes only")
     args = parser.parse_args()
-    orchctl_argv = [sys.executable, "-m", "orchctl"]
-    os.environ["PYTHONPATH"] = str(REPO)  # the subprocess runs the work tree too
+    python = python_of(args.orchctl)
+    prepare(args.orchctl)
+    print(f"{args.orchctl}; libyaml {yaml.__with_libyaml__}; {load_note()}")
+    results: list[tuple[int, dict[str, list[float]]]] = []
+    for n in sizes(args.sizes):
+        rounds = args.rounds if n <= 10_000 else args.rounds_large
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp)
+            files = generate(root, n)
+            mb = sum(p.stat().st_size for p in root.rglob("*.yaml")) / 1e6
+            floor_argv = [python, "-c", PARSE_FLOOR, str(root)]
+            orchctl_argv = [args.orchctl, "-C", str(root), "validate"]
+            times: dict[str, list[float]] = {
+                k: [] for k in ("floor", "orchctl", "fip", "oip", "floor-cpu", "orchctl-cpu")
+            }
+            run_process(floor_argv)  # warm the page cache
+            for _ in range(rounds):
+                floor_run = run_process(floor_argv)
+                times["floor"].append(floor_run.seconds)
+                times["floor-cpu"].append(floor_run.cpu_seconds)
+                run = run_process(orchctl_argv)
+                times["orchctl-cpu"].append(run.cpu_seconds)
+                if not run.stdout.startswith("Valid:"):
+                    sys.exit(f"unexpected output: {run.stdout[:500]}")
+                times["orchctl"].append(run.seconds)
+                if not args.no_in_process:
+                    gc.collect()
+                    times["fip"].append(in_process_floor(root))
+                    gc.collect()
+                    times["oip"].append(in_process_orchctl(root))
+            results.append((n, times))
+            print(
+                f"\n{fmt_n(n)} + {fmt_n(n)} ({2 * n} documents, {files} files, {mb:.1f} MB), "
+                f"{rounds} rounds"
+            )
+            print(f"  {'':40}{'median':>9}{'best':>9}")
+            rows = [
+                ("parse floor, CSafeLoader (whole process)", "floor"),
+                ("orchctl validate (whole process)", "orchctl"),
+                ("  CPU time of the floor process", "floor-cpu"),
+                ("  CPU time of the orchctl process", "orchctl-cpu"),
+            ]
+            if not args.no_in_process:
+                rows += [("parse floor (in-process)", "fip"), ("load + check (in-process)", "oip")]
+            for label, key in rows:
+                print(f"  {label:40}{median(times[key]):8.3f}s{min(times[key]):8.3f}s")
+            ratio = median(times["orchctl"]) / median(times["floor"])
+            best = min(times["orchctl"]) / min(times["floor"])
+            print(f"  ratio, whole process: {ratio:.2f} median, {best:.2f} best")
+            cpu = median(times["orchctl-cpu"]) / median(times["floor-cpu"])
+            print(f"  ratio of CPU times (steadier on a loaded machine): {cpu:.2f} median")
+            if not args.no_in_process:
+                print(
+                    f"  ratio, in-process: {median(times['oip']) / median(times['fip']):.2f} "
+                    f"median, {min(times['oip']) / min(times['fip']):.2f} best"
+                )
 
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        docs = generate(root, args.files, args.docs_per_file)
-        size = sum(p.stat().st_size for p in root.rglob("*.yaml"))
-        print(
-            f"{docs} documents in {args.files} files ({size / 1e6:.1f} MB), "
-            f"libyaml: {yaml.__with_libyaml__}, python {sys.version.split()[0]}"
-        )
-        floor_argv = [sys.executable, "-c", FLOOR, str(root)]
-        validate_argv = [*orchctl_argv, "-C", str(root), "validate"]
-        times: dict[str, list[float]] = {
-            k: [] for k in ("floor", "orchctl", "floor-ip", "orchctl-ip")
-        }
-        in_process_orchctl(root)  # warm imports and caches once
-        for _ in range(args.repeat):  # alternate, so machine noise hits both sides alike
-            times["floor"].append(run_subprocess(floor_argv))
-            times["orchctl"].append(run_subprocess(validate_argv))
-            gc.collect()
-            times["floor-ip"].append(in_process_floor(root))
-            gc.collect()
-            times["orchctl-ip"].append(in_process_orchctl(root))
-
-    def best(key: str) -> float:
-        return min(times[key])
-
-    def med(key: str) -> float:
-        return statistics.median(times[key])
-
-    print(f"{'':28}{'best':>9}{'median':>9}")
-    rows = [
-        ("parse floor (subprocess)", "floor"),
-        ("orchctl validate (subprocess)", "orchctl"),
-        ("parse floor (in-process)", "floor-ip"),
-        ("validate (in-process)", "orchctl-ip"),
-    ]
-    for label, key in rows:
-        print(f"{label:28}{best(key):8.3f}s{med(key):8.3f}s")
     print(
-        f"ratio, subprocess  (target <= 2.0): {best('orchctl') / best('floor'):.2f} best, "
-        f"{med('orchctl') / med('floor'):.2f} median"
+        f"\ngrowth (whole process, median){'':4}{'floor':>9}{'orchctl':>9}{'ratio':>7}"
+        f"{'s per 1k docs':>15}"
     )
-    print(
-        f"ratio, in-process: {best('orchctl-ip') / best('floor-ip'):.2f} best, "
-        f"{med('orchctl-ip') / med('floor-ip'):.2f} median"
-    )
-    print(f"cpu count: {os.cpu_count()}")
+    previous: tuple[int, float] | None = None
+    for n, times in results:
+        f, o = median(times["floor"]), median(times["orchctl"])
+        per = o / (2 * n / 1000)
+        step = ""
+        if previous:
+            step = f"  x{o / previous[1]:.1f} time for x{n / previous[0]:g} size"
+        print(f"  {fmt_n(n)} + {fmt_n(n):<24}{f:8.3f}s{o:8.3f}s{o / f:7.2f}{per:14.3f}s{step}")
+        previous = (n, o)
+    for n, times in results:
+        if n == 10_000:
+            ratio = median(times["orchctl"]) / median(times["floor"])
+            verdict = "met" if ratio <= TARGET else "NOT met"
+            print(f"target at 10k + 10k: <= {TARGET}x the floor: {ratio:.2f}x ({verdict})")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 from orchctl.api import LiveState, OrchestrationClient, Trigger, Workflow
-from orchctl.apply.facts import current_facts
+from orchctl.apply.facts import StackFacts, current_facts
 from orchctl.apply.lock import Holder, current_holder, is_lock_object
 from orchctl.apply.shadow import find_leftover_shadows, is_shadow
 from orchctl.definitions.loader import LoadedProject
@@ -103,14 +103,28 @@ def plan_with(
     desired: Desired | None = None,
 ) -> Planned:
     """Read the stack through an open client and plan the project against it."""
+    facts = current_facts(client, project.config.root, project.environment.name)
+    return plan_live(project, request, client.list_all(), target, facts, desired=desired)
+
+
+def plan_live(
+    project: LoadedProject,
+    request: PlanRequest,
+    live: LiveState,
+    target: Target,
+    facts: StackFacts,
+    *,
+    desired: Desired | None = None,
+) -> Planned:
+    """Plan the project against a live state already read (see orchctl.prefetch), with the
+    facts apply learned of that stack (`orchctl.apply.facts`)."""
     options = plan_options(project, request)
     wanted = desired if desired is not None else desired_from_project(project)
-    facts = current_facts(client, project.config.root, options.environment)
     unversioned: tuple[str, ...] = ()
     if not facts.trigger_versions:
         options = replace(options, trigger_versions=False)
         unversioned = tuple(t.name for t in wanted.triggers if t.version is not None)
-    view = read_live(client, options.environment, options.namespace)
+    view = split_live(live, options.environment, options.namespace)
     plan = make_plan(wanted, view.state, options)
     return Planned(
         project,

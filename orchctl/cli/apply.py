@@ -5,13 +5,10 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from orchctl.apply.engine import apply_project
-from orchctl.apply.executor import DEFAULT_PARALLELISM
-from orchctl.apply.shadow import run_shadow_tests
 from orchctl.cli.change_options import change_options
 from orchctl.cli.common import (
     announcer,
@@ -25,12 +22,11 @@ from orchctl.cli.common import (
 from orchctl.cli.context import GlobalOptions
 from orchctl.cli.lock_option import lock_seconds, lock_timeout_option
 from orchctl.errors import OrchctlError, UsageError
-from orchctl.pipeline import Planned, PlanRequest, opened, plan_options
-from orchctl.plan.planfile import load_plan
-from orchctl.render import apply as words
-from orchctl.render.text import render_text
-from orchctl.triggertests import render_text as render_tests
-from orchctl.triggertests import run_trigger_tests
+
+# Help screens import this module: what running needs is imported inside the functions
+# (tests/cli/test_cli_help_imports.py).
+if TYPE_CHECKING:
+    from orchctl.pipeline import Planned
 
 BAR_FROM = 50  # steps: on a terminal, longer applies show a bar instead of a line per step
 
@@ -70,6 +66,14 @@ def apply(
 
     Exit status: 0 applied (or nothing to do), 1 error or failure.
     """
+    from orchctl.apply.engine import apply_project
+    from orchctl.apply.shadow import run_shadow_tests
+    from orchctl.pipeline import PlanRequest, opened, plan_options
+    from orchctl.plan.planfile import load_plan
+    from orchctl.render.text import render_text
+    from orchctl.triggertests import render_text as render_tests
+    from orchctl.triggertests import run_trigger_tests
+
     timeout = lock_seconds(lock_timeout)
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     if not auto_approve and (output == "json" or not interactive):
@@ -148,6 +152,8 @@ def apply(
 
 
 def _parallelism(option: int | None, settings: Mapping[str, Any]) -> int:
+    from orchctl.apply.executor import DEFAULT_PARALLELISM
+
     if option is not None:
         return option
     configured = settings.get("parallelism")
@@ -159,6 +165,8 @@ def _parallelism(option: int | None, settings: Mapping[str, Any]) -> int:
 def _printer(
     text: bool, color: bool, redact: Callable[[Any], Any]
 ) -> Callable[[dict[str, Any]], None]:
+    from orchctl.render import apply as words
+
     state = {"total": 0, "done": 0, "bar": False}
 
     def emit(event: dict[str, Any]) -> None:

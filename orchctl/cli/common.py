@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from orchctl.cli.context import GlobalOptions
-from orchctl.definitions.loader import LoadedProject, load_project
-from orchctl.definitions.params import sensitive_values
-from orchctl.diagnostics import InvalidDefinitions, sort_diagnostics, summary_line
-from orchctl.pipeline import Planned
-from orchctl.render.redact import make_redactor
-from orchctl.stack import StackOptions, Target
-from orchctl.validation.checks import check_project
+
+# Help screens import the command modules and this one: what a command needs to run is
+# imported inside the function that needs it (tests/cli/test_cli_help_imports.py).
+if TYPE_CHECKING:
+    from orchctl.definitions.loader import LoadedProject
+    from orchctl.pipeline import Planned, PlanRequest
+    from orchctl.stack import StackOptions, Target
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -47,6 +48,8 @@ def stack_options(command: F) -> F:
 def to_stack_options(
     ca_bundle: str | None, insecure: bool | None, parallelism: int | None
 ) -> StackOptions:
+    from orchctl.stack import StackOptions
+
     return StackOptions(ca_bundle=ca_bundle, insecure=insecure or None, parallelism=parallelism)
 
 
@@ -64,6 +67,10 @@ def load_valid_project(
 ) -> LoadedProject:
     """Load and validate; invalid definitions stop the command with their diagnostics
     (`stopped` says what did not happen); warnings are counted on stderr, listed with -v."""
+    from orchctl.definitions.loader import load_project
+    from orchctl.diagnostics import InvalidDefinitions, sort_diagnostics, summary_line
+    from orchctl.validation.checks import check_project
+
     project = load_project(opts.directory, opts.env_name)
     diagnostics = sort_diagnostics(check_project(project))
     errors = [d for d in diagnostics if d.severity == "error"]
@@ -129,4 +136,43 @@ def say_what_planning_left_out(planned: Planned) -> None:
 
 def redactor(project: LoadedProject) -> Callable[[Any], Any]:
     """Masks the values of the environment's sensitive parameters."""
+    from orchctl.definitions.params import sensitive_values
+    from orchctl.render.redact import make_redactor
+
     return make_redactor(sensitive_values(project.environment, os.environ))
+
+
+def plan_reading_ahead(
+    opts: GlobalOptions, request: PlanRequest, stack: StackOptions, *, announce: bool
+) -> tuple[LoadedProject, Planned]:
+    """Load, validate and plan, the stack read while the definitions load (orchctl.prefetch).
+    Invalid definitions still stop the command before anything is planned or written.
+    Once loaded, the project is kept out of the cyclic garbage collector's reach (frozen):
+    it is acyclic, freed by reference counting, and every full collection while reading
+    and planning would scan it again (a tenth of planning 10,000 + 10,000)."""
+    return _plan_reading_ahead(opts, request, stack, announce=announce)
+
+
+def _plan_reading_ahead(
+    opts: GlobalOptions, request: PlanRequest, stack: StackOptions, *, announce: bool
+) -> tuple[LoadedProject, Planned]:
+    from orchctl.pipeline import plan_live, plan_options, plan_project
+    from orchctl.prefetch import LivePrefetch
+
+    prefetch = LivePrefetch.start(opts.directory, opts.env_name, stack)
+    if prefetch is None:
+        project = load_valid_project(opts)
+        gc.freeze()
+        try:
+            planned = plan_project(project, request, stack, warn=warn, announce=announcer(announce))
+        finally:
+            gc.unfreeze()
+        return project, planned
+    project = load_valid_project(opts, stopped="nothing was written to the stack")
+    gc.freeze()
+    try:
+        plan_options(project, request)  # a bad request fails before the stack is used
+        live, target, facts = prefetch.result(warn=warn, announce=announcer(announce))
+        return project, plan_live(project, request, live, target, facts)
+    finally:
+        gc.unfreeze()

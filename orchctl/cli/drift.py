@@ -5,20 +5,14 @@ from __future__ import annotations
 import click
 
 from orchctl.cli.common import (
-    announcer,
-    load_valid_project,
+    plan_reading_ahead,
     redactor,
     say_what_planning_left_out,
     stack_options,
     to_stack_options,
     use_color,
-    warn,
 )
 from orchctl.cli.context import GlobalOptions
-from orchctl.cli.failure import failure_document
-from orchctl.drift.render import render_drift_json, render_drift_markdown, render_drift_text
-from orchctl.drift.report import drift_from_plan
-from orchctl.pipeline import DRIFT, plan_project
 
 
 @click.command(short_help="Is the stack what the repository says? (read-only)")
@@ -46,16 +40,19 @@ def drift(
     Reports missing, changed, duplicated, dangling and orphaned objects (and, with
     --show-unmanaged, unmanaged ones). Exit status: 0 in sync, 2 drift, 1 error.
     """
+    from orchctl.cli.failure import failure_document
+    from orchctl.drift.render import render_drift_json, render_drift_markdown, render_drift_text
+    from orchctl.drift.report import drift_from_plan
+    from orchctl.pipeline import DRIFT
+
     with failure_document("drift", output, opts):
-        project = load_valid_project(opts)
-        redact = redactor(project)
-        planned = plan_project(
-            project,
+        project, planned = plan_reading_ahead(
+            opts,
             DRIFT,
             to_stack_options(ca_bundle, insecure, parallelism),
-            warn=warn,
-            announce=announcer(output == "text"),
+            announce=output == "text",
         )
+    redact = redactor(project)
     say_what_planning_left_out(planned)
     report = drift_from_plan(planned.plan, show_unmanaged=show_unmanaged)
     if output == "json":

@@ -7,9 +7,7 @@ import os
 import click
 
 from orchctl.cli.context import GlobalOptions
-from orchctl.definitions.discovery import display_path
 from orchctl.errors import UsageError, environment_errors
-from orchctl.scaffold import GITIGNORE, SCAFFOLD
 
 
 @click.command(short_help="Scaffold orchctl.yaml, a workflow and a trigger.")
@@ -17,6 +15,9 @@ from orchctl.scaffold import GITIGNORE, SCAFFOLD
 @click.pass_obj
 def init(opts: GlobalOptions, directory: str | None) -> int:
     """Create orchctl.yaml, a workflow and a trigger with tests in DIRECTORY (default: -C)."""
+    from orchctl.definitions.discovery import display_path
+    from orchctl.scaffold import GITIGNORE, SCAFFOLD
+
     root = directory or opts.directory
     if os.path.exists(root) and not os.path.isdir(root):
         raise UsageError(f"{root!r} exists and is not a directory")

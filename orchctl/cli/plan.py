@@ -6,24 +6,15 @@ import click
 
 from orchctl.cli.change_options import change_options
 from orchctl.cli.common import (
-    announcer,
-    load_valid_project,
+    plan_reading_ahead,
     redactor,
     say_what_planning_left_out,
     stack_options,
     to_stack_options,
     use_color,
-    warn,
 )
 from orchctl.cli.context import GlobalOptions
-from orchctl.cli.failure import failure_document
 from orchctl.cli.paths import REPLACED_FILE
-from orchctl.errors import OrchctlError, environment_errors
-from orchctl.pipeline import PlanRequest, plan_project
-from orchctl.plan.planfile import save_plan
-from orchctl.render.json import render_json
-from orchctl.render.markdown import render_markdown
-from orchctl.render.text import render_text
 
 
 @click.command(short_help="Show what would change on the stack.")
@@ -62,16 +53,22 @@ def plan(
 
     Exit status: 0 (or, with --detailed-exitcode, 0 no changes / 2 changes), 1 error.
     """
+    from orchctl.cli.failure import failure_document
+    from orchctl.errors import OrchctlError, environment_errors
+    from orchctl.pipeline import PlanRequest
+    from orchctl.plan.planfile import save_plan
+    from orchctl.render.json import render_json
+    from orchctl.render.markdown import render_markdown
+    from orchctl.render.text import render_text
+
     with failure_document("plan", output, opts):
-        project = load_valid_project(opts)
-        redact = redactor(project)
-        planned = plan_project(
-            project,
+        project, planned = plan_reading_ahead(
+            opts,
             PlanRequest(prune=prune, force=force, allow_empty=allow_empty),
             to_stack_options(ca_bundle, insecure, parallelism),
-            warn=warn,
-            announce=announcer(output == "text"),
+            announce=output == "text",
         )
+    redact = redactor(project)
     result = planned.plan
     say_what_planning_left_out(planned)
 

@@ -8,8 +8,6 @@ from orchctl.cli.common import load_valid_project, stack_options, to_stack_optio
 from orchctl.cli.context import GlobalOptions
 from orchctl.cli.lock_option import lock_seconds, lock_timeout_option
 from orchctl.cli.paths import OUTPUT_FILE
-from orchctl.errors import UsageError, environment_errors
-from orchctl.triggertests import render_text, run_trigger_tests, write_junit
 
 
 @click.command(short_help="Run trigger tests (offline, or --remote on the stack).")
@@ -48,6 +46,9 @@ def test(
     the stack and the offline evaluator disagree is reported. Exit status: 0 all passed,
     1 otherwise.
     """
+    from orchctl.errors import UsageError, environment_errors
+    from orchctl.triggertests import render_text, run_trigger_tests, write_junit
+
     timeout = lock_seconds(lock_timeout) if remote else 0.0
     project = load_valid_project(opts, stopped="no test was run")
     triggers = project.triggers

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
 
 from orchctl.cli.context import GlobalOptions
-from orchctl.definitions.loader import load_project
-from orchctl.diagnostics import Diagnostic, sort_diagnostics, summary_line
-from orchctl.validation.checks import check_project
+
+if TYPE_CHECKING:
+    from orchctl.diagnostics import Diagnostic
 
 
 @click.command(short_help="Check the definitions offline.")
@@ -28,6 +29,10 @@ def validate(opts: GlobalOptions, output: str, strict: bool) -> int:
 
     Exit status: 0 valid (warnings allowed unless --strict), 1 invalid.
     """
+    from orchctl.definitions.loader import load_project
+    from orchctl.diagnostics import sort_diagnostics, summary_line
+    from orchctl.validation.checks import check_project
+
     project = load_project(opts.directory, opts.env_name)
     diagnostics = sort_diagnostics(check_project(project))
     if strict:

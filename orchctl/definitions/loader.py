@@ -6,9 +6,11 @@ nothing stops at the first problem, so `orchctl validate` can report them all at
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,10 +47,31 @@ class LoadedProject:
     config_invalid: bool = False
 
 
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside: loading builds a large, acyclic structure that
+    reference counting frees alone, and the collector would otherwise scan it again and
+    again while it grows (a fifth of the time of loading 20,000 definitions)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def load_project(
     directory: str, env_name: str | None = None, environ: Mapping[str, str] | None = None
 ) -> LoadedProject:
     """Read everything under `directory` for environment `env_name` (default: the project's)."""
+    with cyclic_gc_paused():
+        return _load_project(directory, env_name, environ)
+
+
+def _load_project(
+    directory: str, env_name: str | None, environ: Mapping[str, str] | None
+) -> LoadedProject:
     environ = os.environ if environ is None else environ
     config, diagnostics = load_project_config(directory)
     if any(d.severity == "error" for d in diagnostics):

@@ -42,19 +42,40 @@ def resolve_param(env: Environment, name: str, environ: Mapping[str, str]) -> An
 def substitute(
     data: Any, env: Environment, environ: Mapping[str, str], result: Substitution
 ) -> Any:
-    return _walk(data, (), env, environ, result)
+    """`data` with every parameter substituted. What holds no `{{` is not copied: the result
+    shares those values with `data` (neither is changed afterwards)."""
+    trail: list[str | int] = []
 
+    def walk(value: Any) -> Any:
+        if isinstance(value, str):
+            if "{{" in value:
+                return _string(value, tuple(trail), env, environ, result)
+            return value
+        if isinstance(value, dict):
+            out: dict[str, Any] | None = None
+            for key, item in value.items():
+                trail.append(key)
+                new = walk(item)
+                trail.pop()
+                if new is not item:
+                    if out is None:
+                        out = dict(value)
+                    out[key] = new
+            return value if out is None else out
+        if isinstance(value, list):
+            copy: list[Any] | None = None
+            for index, item in enumerate(value):
+                trail.append(index)
+                new = walk(item)
+                trail.pop()
+                if new is not item:
+                    if copy is None:
+                        copy = list(value)
+                    copy[index] = new
+            return value if copy is None else copy
+        return value
 
-def _walk(
-    value: Any, path: PathT, env: Environment, environ: Mapping[str, str], result: Substitution
-) -> Any:
-    if isinstance(value, dict):
-        return {k: _walk(v, (*path, k), env, environ, result) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_walk(v, (*path, i), env, environ, result) for i, v in enumerate(value)]
-    if isinstance(value, str) and "{{" in value:
-        return _string(value, path, env, environ, result)
-    return value
+    return walk(data)
 
 
 def _string(

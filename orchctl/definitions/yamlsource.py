@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,12 +34,14 @@ _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _MERGE = "tag:yaml.org,2002:merge"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
-_KNOWN_SCALARS = {_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP}
 
 # YAML 1.1 reads these as booleans; a classic surprise ("the Norway problem").
 _YAML11_BOOLEAN_WORDS = {"y", "yes", "n", "no", "on", "off"}
 
 PathT = tuple[str | int, ...]
+
+_intern = sys.intern
+_INTERN_UP_TO = 40  # characters
 
 
 @dataclass(frozen=True)
@@ -50,29 +53,94 @@ class Mark:
 
 
 @dataclass
-class Document:
-    """One YAML document: its data and where each value (and mapping key) sits."""
+class Places:
+    """Where each value (and mapping key) of one document sits, and how strings were quoted."""
 
-    file: str
-    index: int
-    data: Any
-    start: Mark
     values: dict[PathT, Mark] = field(default_factory=dict)
     keys: dict[PathT, Mark] = field(default_factory=dict)
     styles: dict[PathT, str] = field(default_factory=dict)
-    lines: list[str] = field(default_factory=list)
     notes: list[tuple[PathT, str]] = field(default_factory=list)  # YAML 1.1 booleans as written
+
+
+class Source:
+    """One file's text, shared by its documents; places are found only when first asked for
+    (a second, recording pass over the text: most documents never need theirs)."""
+
+    __slots__ = ("_lines", "_places", "display", "text")
+
+    def __init__(self, text: str, display: str) -> None:
+        self.text = text
+        self.display = display
+        self._lines: list[str] | None = None
+        self._places: list[Places] | None = None
+
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = self.text.splitlines()
+        return self._lines
+
+    def places(self, index: int) -> Places:
+        if self._places is None:
+            found: list[Places] = []
+            for node in _nodes(self.text, self.lines):
+                places = Places()
+                _Builder(places).build(node)
+                found.append(places)
+            self._places = found
+        return self._places[index]
+
+
+class Document:
+    """One YAML document: its data, and where each value (and mapping key) sits."""
+
+    __slots__ = ("_notes", "data", "file", "index", "source", "start")
+
+    def __init__(
+        self, source: Source, index: int, data: Any, start: Mark, notes: bool = False
+    ) -> None:
+        self.source = source
+        self.file = source.display
+        self.index = index
+        self.data = data
+        self.start = start
+        self._notes = notes
+
+    def __repr__(self) -> str:
+        return f"Document({self.file!r}, {self.index})"
+
+    @property
+    def lines(self) -> list[str]:
+        return self.source.lines
+
+    @property
+    def values(self) -> dict[PathT, Mark]:
+        return self.source.places(self.index).values
+
+    @property
+    def keys(self) -> dict[PathT, Mark]:
+        return self.source.places(self.index).keys
+
+    @property
+    def styles(self) -> dict[PathT, str]:
+        return self.source.places(self.index).styles
+
+    @property
+    def notes(self) -> list[tuple[PathT, str]]:
+        """YAML 1.1 booleans (`yes`, `off`, ...) as written, with their paths."""
+        return self.source.places(self.index).notes if self._notes else []
 
     def mark(self, path: PathT, *, key: bool = False) -> Mark:
         """The most precise known place for `path` (its key when `key`), else its nearest parent."""
-        if key and path in self.keys:
-            return self.keys[path]
+        places = self.source.places(self.index)
+        if key and path in places.keys:
+            return places.keys[path]
         probe = path
         while probe:
-            if probe in self.values:
-                return self.values[probe]
+            if probe in places.values:
+                return places.values[probe]
             probe = probe[:-1]
-        return self.values.get((), self.start)
+        return places.values.get((), self.start)
 
 
 class YamlFileError(Exception):
@@ -125,9 +193,17 @@ def read_text(path: str, display: str) -> str:
 
 def parse_documents(text: str, display: str) -> Iterator[Document]:
     """Yield each non-empty document of a YAML stream; raises YamlFileError on bad YAML."""
-    lines = text.splitlines()
+    source = Source(text, display)
+    for index, node in enumerate(_nodes(text, None)):
+        values = _Values()
+        data = values.build(node, 0)
+        start = Mark(node.start_mark.line + 1, node.start_mark.column + 1)
+        yield Document(source, index, data, start, values.notes)
+
+
+def _nodes(text: str, lines: list[str] | None) -> Iterator[Node]:
+    """The composed root node of each non-empty document."""
     loader = _Loader(text)
-    index = 0
     try:
         while True:
             try:
@@ -135,21 +211,11 @@ def parse_documents(text: str, display: str) -> Iterator[Document]:
                     break
                 node = loader.get_node()
             except yaml.MarkedYAMLError as exc:
-                raise _yaml_error(exc, lines) from None
+                raise _yaml_error(exc, text.splitlines() if lines is None else lines) from None
             except yaml.YAMLError as exc:  # unmarked: rare
                 raise YamlFileError(f"invalid YAML: {exc}") from None
-            if node is None:
-                continue
-            doc = Document(
-                file=display,
-                index=index,
-                data=None,
-                start=Mark(node.start_mark.line + 1, node.start_mark.column + 1),
-                lines=lines,
-            )
-            index += 1
-            doc.data = _Builder(doc).build(node)
-            yield doc
+            if node is not None:
+                yield node
     finally:
         loader.dispose()
 
@@ -198,12 +264,157 @@ def _yaml_hint(exc: yaml.MarkedYAMLError, problem: str, line: int, lines: list[s
     return None
 
 
+def _place(node: Node) -> Mark:
+    return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _fail(node: Node, message: str, hint: str | None = None) -> YamlFileError:
+    mark = node.start_mark
+    return YamlFileError(message, mark.line + 1, mark.column + 1, hint)
+
+
+_SCALARS = SafeConstructor()
+_CONSTRUCT = {tag: SafeConstructor.yaml_constructors[tag] for tag in (_INT, _FLOAT, _BOOL, _NULL)}
+
+
+def _number_or_null(node: ScalarNode) -> Any:
+    """An int, float, bool or null scalar (a tag of _CONSTRUCT), refusing NaN and infinities."""
+    value = _CONSTRUCT[node.tag](_SCALARS, node)
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        raise _fail(node, f"{node.value} is not a number JSON can carry")
+    return value
+
+
+def _too_many(node: Node) -> YamlFileError:
+    return _fail(
+        node,
+        f"document expands to more than {MAX_NODES_PER_DOCUMENT:,} values "
+        "(aliases nested too deeply?)",
+        "an alias bomb is refused; write the values out",
+    )
+
+
+def _unsupported_scalar(node: Node) -> YamlFileError:
+    return _fail(
+        node,
+        f"unsupported YAML tag {node.tag}",
+        "only plain YAML values are allowed (strings, numbers, booleans, null)",
+    )
+
+
+class _Values:
+    """The first pass: plain data, every limit and refusal of _Builder, no places.
+
+    It visits the nodes in _Builder's order and fails exactly where _Builder fails, so that
+    _Builder can record the places later, only for the documents that need them."""
+
+    __slots__ = ("active", "count", "notes")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.active: set[int] = set()
+        self.notes = False  # a YAML 1.1 boolean word was seen
+
+    def build(self, node: Node, depth: int) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES_PER_DOCUMENT:
+            raise _too_many(node)
+        if depth > MAX_DEPTH:
+            raise _fail(node, f"values are nested more than {MAX_DEPTH} levels deep")
+        if isinstance(node, ScalarNode):
+            return self.scalar(node)
+        if id(node) in self.active:
+            raise _fail(node, "recursive alias: a value contains itself")
+        self.active.add(id(node))
+        try:
+            if isinstance(node, SequenceNode):
+                if node.tag != _SEQ:
+                    raise _fail(node, f"unsupported YAML tag {node.tag}")
+                depth += 1
+                return [self.build(item, depth) for item in node.value]
+            if isinstance(node, MappingNode):
+                return self.mapping(node, depth)
+        finally:
+            self.active.discard(id(node))
+        raise _fail(node, "unsupported YAML node")  # pragma: no cover
+
+    def scalar(self, node: ScalarNode) -> Any:
+        tag = node.tag
+        if tag == _STR:
+            value: str = node.value
+            # short strings recur across documents ("main", "${amount}", "USD/2"): one copy
+            return _intern(value) if len(value) <= _INTERN_UP_TO else value
+        if tag == _TIMESTAMP:  # kept as written (RFC 3339 strings)
+            return node.value
+        if tag not in _CONSTRUCT:
+            raise _unsupported_scalar(node)
+        if tag == _BOOL and node.value.lower() in _YAML11_BOOLEAN_WORDS:
+            self.notes = True
+        return _number_or_null(node)
+
+    def mapping(self, node: MappingNode, depth: int) -> dict[str, Any]:
+        if node.tag != _MAP:
+            raise _fail(node, f"unsupported YAML tag {node.tag}")
+        result: dict[str, Any] = {}
+        merges: list[Node] = []
+        child = depth + 1
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                merges.append(value_node)
+                continue
+            if not isinstance(key_node, ScalarNode):
+                raise _bad_key(key_node)
+            key = _intern(key_node.value if key_node.tag == _STR else str(self.scalar(key_node)))
+            if key in result:
+                raise _duplicate(key, _first_key(node, key), key_node)
+            result[key] = self.build(value_node, child)
+        for merge in merges:
+            for source in merge.value if isinstance(merge, SequenceNode) else [merge]:
+                if not isinstance(source, MappingNode):
+                    raise _fail(source, "a merge key (<<) needs a mapping or a list of them")
+                for key, value in self.mapping(source, depth).items():
+                    result.setdefault(key, value)
+        return result
+
+
+def _first_key(node: MappingNode, key: str) -> Node:
+    """The first key node of `node` spelling `key` (for the message about a second one)."""
+    for key_node, _ in node.value:
+        if not isinstance(key_node, ScalarNode) or key_node.tag == _MERGE:
+            continue
+        if (key_node.value if key_node.tag == _STR else str(_scalar_key(key_node))) == key:
+            return key_node
+    raise AssertionError(key)  # pragma: no cover - `key` was seen in `node`
+
+
+def _scalar_key(node: ScalarNode) -> Any:
+    return node.value if node.tag == _TIMESTAMP else _number_or_null(node)
+
+
+def _bad_key(key_node: Node) -> YamlFileError:
+    if _looks_like_param(key_node):
+        return _fail(
+            key_node,
+            "unquoted {{ ... }}: YAML reads it as a nested mapping",
+            'quote values that use parameters: "{{ params.NAME }}"',
+        )
+    return _fail(key_node, "mapping keys must be plain strings")
+
+
+def _duplicate(key: str, first: Node, again: Node) -> YamlFileError:
+    was, mark = _place(first), _place(again)
+    return YamlFileError(
+        f"duplicate key '{key}' (first defined at line {was.line}, column {was.column})",
+        mark.line,
+        mark.column,
+        "YAML parsers keep only one of them silently; remove one",
+    )
+
+
 class _Builder:
-    """Turns composed nodes into plain data, recording marks, refusing what is unsafe."""
+    """The recording pass: plain data again, and the place of every value and key."""
 
-    _scalars = SafeConstructor()
-
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Places) -> None:
         self.doc = doc
         self.count = 0
         self.active: set[int] = set()
@@ -211,40 +422,28 @@ class _Builder:
     def build(self, node: Node) -> Any:
         return self._build(node, ())
 
-    def _place(self, node: Node) -> Mark:
-        return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
-
-    def _fail(self, node: Node, message: str, hint: str | None = None) -> YamlFileError:
-        mark = self._place(node)
-        return YamlFileError(message, mark.line, mark.column, hint)
-
     def _build(self, node: Node, path: PathT) -> Any:
         self.count += 1
         if self.count > MAX_NODES_PER_DOCUMENT:
-            raise self._fail(
-                node,
-                f"document expands to more than {MAX_NODES_PER_DOCUMENT:,} values "
-                "(aliases nested too deeply?)",
-                "an alias bomb is refused; write the values out",
-            )
+            raise _too_many(node)
         if len(path) > MAX_DEPTH:
-            raise self._fail(node, f"values are nested more than {MAX_DEPTH} levels deep")
-        self.doc.values.setdefault(path, self._place(node))
+            raise _fail(node, f"values are nested more than {MAX_DEPTH} levels deep")
+        self.doc.values.setdefault(path, _place(node))
         if isinstance(node, ScalarNode):
             return self._scalar(node, path)
         if id(node) in self.active:
-            raise self._fail(node, "recursive alias: a value contains itself")
+            raise _fail(node, "recursive alias: a value contains itself")
         self.active.add(id(node))
         try:
             if isinstance(node, SequenceNode):
                 if node.tag != _SEQ:
-                    raise self._fail(node, f"unsupported YAML tag {node.tag}")
+                    raise _fail(node, f"unsupported YAML tag {node.tag}")
                 return [self._build(item, (*path, i)) for i, item in enumerate(node.value)]
             if isinstance(node, MappingNode):
                 return self._mapping(node, path)
         finally:
             self.active.discard(id(node))
-        raise self._fail(node, "unsupported YAML node")  # pragma: no cover
+        raise _fail(node, "unsupported YAML node")  # pragma: no cover
 
     def _scalar(self, node: ScalarNode, path: PathT) -> Any:
         tag = node.tag
@@ -252,64 +451,43 @@ class _Builder:
             if node.style:
                 self.doc.styles[path] = node.style
             return node.value
-        if tag not in _KNOWN_SCALARS:
-            raise self._fail(
-                node,
-                f"unsupported YAML tag {tag}",
-                "only plain YAML values are allowed (strings, numbers, booleans, null)",
-            )
         if tag == _TIMESTAMP:
             return node.value  # keep what was written: the API wants the RFC 3339 string
+        if tag not in _CONSTRUCT:
+            raise _unsupported_scalar(node)
         if tag == _BOOL and node.value.lower() in _YAML11_BOOLEAN_WORDS:
             self.doc.notes.append((path, node.value))
-        value = self._scalars.construct_object(node, deep=True)
-        if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-            raise self._fail(node, f"{node.value} is not a number JSON can carry")
-        return value
+        return _number_or_null(node)
 
     def _mapping(self, node: MappingNode, path: PathT) -> dict[str, Any]:
         if node.tag != _MAP:
-            raise self._fail(node, f"unsupported YAML tag {node.tag}")
+            raise _fail(node, f"unsupported YAML tag {node.tag}")
         result: dict[str, Any] = {}
-        seen: dict[str, Mark] = {}
+        seen: dict[str, Node] = {}
         merges: list[Node] = []
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
                 merges.append(value_node)
                 continue
             if not isinstance(key_node, ScalarNode):
-                if _looks_like_param(key_node):
-                    raise self._fail(
-                        key_node,
-                        "unquoted {{ ... }}: YAML reads it as a nested mapping",
-                        'quote values that use parameters: "{{ params.NAME }}"',
-                    )
-                raise self._fail(key_node, "mapping keys must be plain strings")
+                raise _bad_key(key_node)
             key = key_node.value if key_node.tag == _STR else str(self._scalar(key_node, path))
-            mark = self._place(key_node)
             if key in seen:
-                first = seen[key]
-                raise YamlFileError(
-                    f"duplicate key '{key}' (first defined at line {first.line}, "
-                    f"column {first.column})",
-                    mark.line,
-                    mark.column,
-                    "YAML parsers keep only one of them silently; remove one",
-                )
-            seen[key] = mark
+                raise _duplicate(key, seen[key], key_node)
+            seen[key] = key_node
             child = (*path, key)
-            self.doc.keys[child] = mark
+            self.doc.keys[child] = _place(key_node)
             result[key] = self._build(value_node, child)
         for merge in merges:
             sources = merge.value if isinstance(merge, SequenceNode) else [merge]
             for source in sources:
                 if not isinstance(source, MappingNode):
-                    raise self._fail(source, "a merge key (<<) needs a mapping or a list of them")
+                    raise _fail(source, "a merge key (<<) needs a mapping or a list of them")
                 merged = self._mapping(source, path)
                 for key, value in merged.items():
                     result.setdefault(key, value)
-        for key, mark in seen.items():  # explicit keys win over merged ones, marks included
-            self.doc.keys[(*path, key)] = mark
+        for key, key_node in seen.items():  # explicit keys win over merged ones, marks too
+            self.doc.keys[(*path, key)] = _place(key_node)
         return result
 
 

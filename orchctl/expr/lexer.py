@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from orchctl.expr.goquote import go_quote
@@ -39,6 +40,17 @@ class LexError(Exception):
         super().__init__(message)
         self.message = message
         self.offset = offset
+
+
+# Runs the character loops below would take one by one: ASCII identifier characters (those
+# for which is_alphanumeric is true), and string characters that are not special.
+_ASCII_WORD = re.compile(r"[A-Za-z0-9_$]*")
+_PLAIN_STRING = {'"': re.compile(r'[^"\\\n]*'), "'": re.compile(r"[^'\\\n]*")}
+
+
+def _skip(run: re.Pattern[str], text: str, pos: int) -> int:
+    found = run.match(text, pos)
+    return pos if found is None else found.end()
 
 
 def is_alphanumeric(ch: str) -> bool:
@@ -191,6 +203,7 @@ class _Lexer:
         self.emit(OPERATOR)
 
     def identifier(self) -> None:
+        self.end = _skip(_ASCII_WORD, self.src, self.end)  # the common case, at C speed
         while True:
             ch = self.next()
             if ch != "" and is_alphanumeric(ch):
@@ -235,6 +248,7 @@ class _Lexer:
             return
 
     def scan_string(self, quote: str) -> None:
+        self.end = _skip(_PLAIN_STRING[quote], self.src, self.end)  # up to \\, \n or quote
         ch = self.next()
         while ch != quote:
             if ch == "\n" or ch == "":

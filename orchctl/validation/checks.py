@@ -4,31 +4,40 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from orchctl.definitions.loader import LoadedProject
+from orchctl.definitions.loader import LoadedProject, cyclic_gc_paused
 from orchctl.definitions.model import Trigger, Workflow
 from orchctl.diagnostics import Diagnostic
 from orchctl.validation.events import KNOWN_EVENTS
-from orchctl.validation.expressions import check_expressions
+from orchctl.validation.expressions import Analysis, check_expressions
 from orchctl.validation.hints import closest, did_you_mean
 from orchctl.validation.locate import Problem, at, reporter
 from orchctl.validation.stages import check_stages
-from orchctl.validation.variables import keys_with_placeholders, placeholders, unterminated
+from orchctl.validation.variables import Scan, scan
 
 
 def check_project(project: LoadedProject) -> list[Diagnostic]:
     """Every problem of a loaded project, loading problems included."""
+    with cyclic_gc_paused():
+        return _check_project(project)
+
+
+def _check_project(project: LoadedProject) -> list[Diagnostic]:
     out = list(project.diagnostics)
     out.extend(_unique_names(project.workflows))
     out.extend(_unique_names(project.triggers))
     workflows: dict[str, Workflow] = {}
     for workflow in project.workflows:
         workflows.setdefault(workflow.name, workflow)  # duplicates are reported above
+    used: dict[int, dict[str, tuple[str | int, ...]]] = {}  # by id() of the workflow
     for workflow in project.workflows:
+        scans = _stage_scans(workflow)
         out.extend(check_stages(workflow))
-        out.extend(_workflow_variables(workflow))
+        out.extend(_workflow_variables(workflow, scans))
+        used[id(workflow)] = workflow_variables(workflow, scans)
+    analyses: dict[str, Analysis] = {}
     for trigger in project.triggers:
-        out.extend(_trigger(trigger, workflows, project.incomplete))
-        out.extend(check_expressions(trigger))
+        out.extend(_trigger(trigger, workflows, project.incomplete, used))
+        out.extend(check_expressions(trigger, analyses))
     return out
 
 
@@ -51,11 +60,10 @@ def _unique_names(items: list[Workflow] | list[Trigger]) -> Iterator[Diagnostic]
         )
 
 
-def _workflow_variables(workflow: Workflow) -> Iterator[Diagnostic]:
+def _workflow_variables(workflow: Workflow, scans: list[Scan]) -> Iterator[Diagnostic]:
     doc = workflow.origin.document
-    for index, stage in enumerate(workflow.stages):
-        base = ("stages", index)
-        for use in placeholders(stage, base):
+    for found in scans:
+        for use in found.uses:
             if use.name != use.name.strip() or any(c.isspace() for c in use.name):
                 yield at(
                     doc,
@@ -66,7 +74,7 @@ def _workflow_variables(workflow: Workflow) -> Iterator[Diagnostic]:
                     kind="Workflow",
                     name=workflow.name,
                 )
-        for path in keys_with_placeholders(stage, base):
+        for path in found.keys:
             yield at(
                 doc,
                 path,
@@ -77,7 +85,7 @@ def _workflow_variables(workflow: Workflow) -> Iterator[Diagnostic]:
                 kind="Workflow",
                 name=workflow.name,
             )
-        for path in unterminated(stage, base):
+        for path in found.unterminated:
             yield at(
                 doc,
                 path,
@@ -89,17 +97,26 @@ def _workflow_variables(workflow: Workflow) -> Iterator[Diagnostic]:
             )
 
 
-def workflow_variables(workflow: Workflow) -> dict[str, tuple[str | int, ...]]:
+def _stage_scans(workflow: Workflow) -> list[Scan]:
+    return [scan(stage, ("stages", index)) for index, stage in enumerate(workflow.stages)]
+
+
+def workflow_variables(
+    workflow: Workflow, scans: list[Scan] | None = None
+) -> dict[str, tuple[str | int, ...]]:
     """Names of the `${vars}` a workflow uses, each with the first place it is used."""
     found: dict[str, tuple[str | int, ...]] = {}
-    for index, stage in enumerate(workflow.stages):
-        for use in placeholders(stage, ("stages", index)):
+    for stage in _stage_scans(workflow) if scans is None else scans:
+        for use in stage.uses:
             found.setdefault(use.name, use.path)
     return found
 
 
 def _trigger(
-    trigger: Trigger, workflows: dict[str, Workflow], incomplete: bool = False
+    trigger: Trigger,
+    workflows: dict[str, Workflow],
+    incomplete: bool = False,
+    used_by: dict[int, dict[str, tuple[str | int, ...]]] | None = None,
 ) -> Iterator[Diagnostic]:
     doc = trigger.origin.document
 
@@ -133,7 +150,8 @@ def _trigger(
             warning=True,
         )
     if workflow is not None:
-        used = workflow_variables(workflow)
+        known = None if used_by is None else used_by.get(id(workflow))
+        used = workflow_variables(workflow) if known is None else known
         provided = trigger.vars
         has_vars = "vars" in doc.data
         for name, path in used.items():

@@ -17,32 +17,41 @@ from orchctl.expr.errors import locate
 from orchctl.expr.parser import BUILTIN_NAMES, parse
 from orchctl.validation.hints import did_you_mean, expression_hint
 
+Analysis = tuple[ExprCompileError | None, tuple[str, ...], tuple[ast.Builtin, ...]]
 
-def check_expressions(trigger: Trigger) -> Iterator[Diagnostic]:
+
+def check_expressions(
+    trigger: Trigger, analyses: dict[str, Analysis] | None = None
+) -> Iterator[Diagnostic]:
+    """Problems of a trigger's filter and vars. `analyses` remembers, across the triggers of
+    one run, what each expression text gave: `event.id` in every trigger is analysed once."""
+    analyses = {} if analyses is None else analyses
     doc = trigger.origin.document
     sources: list[tuple[PathT, str]] = []
     if trigger.filter and trigger.filter.strip():
         sources.append((("filter",), trigger.filter))
     sources.extend((("vars", name), expr) for name, expr in trigger.vars.items())
     for path, source in sources:
-        try:
-            program = compile_expr(source)
-        except ExprCompileError as exc:
-            mark = expression_mark(doc, path, source, exc.line, exc.column)
+        analysis = analyses.get(source)
+        if analysis is None:
+            analysis = analyses[source] = _analysis(source)
+        error, unknown_functions, string_calls = analysis
+        if error is not None:
+            mark = expression_mark(doc, path, source, error.line, error.column)
             yield Diagnostic(
                 file=doc.file,
                 line=mark.line,
                 column=mark.column,
                 severity="error",
                 code="expression",
-                message=f"expression does not compile: {exc.message}",
-                hint=expression_hint(exc.message),
+                message=f"expression does not compile: {error.message}",
+                hint=expression_hint(error.message),
                 kind="Trigger",
                 name=trigger.name,
                 path=format_path(path),
             )
             continue
-        for function in program.unknown_functions:
+        for function in unknown_functions:
             if function == "link":
                 continue
             start = doc.mark(path)
@@ -59,7 +68,7 @@ def check_expressions(trigger: Trigger) -> Iterator[Diagnostic]:
                 name=trigger.name,
                 path=format_path(path),
             )
-        for call in string_of_numbers(source):
+        for call in string_calls:
             line, column = locate(source, call.loc)
             mark = expression_mark(doc, path, source, line, column + 1)
             yield Diagnostic(
@@ -77,6 +86,17 @@ def check_expressions(trigger: Trigger) -> Iterator[Diagnostic]:
             )
 
 
+def _analysis(source: str) -> Analysis:
+    """What the checks need of one expression (a pure function of its text): its compile
+    error, or the functions it calls that expr-lang does not know and its string() calls of
+    possible numbers."""
+    try:
+        program = compile_expr(source)
+    except ExprCompileError as exc:
+        return exc, (), ()
+    return None, tuple(program.unknown_functions), tuple(string_of_numbers(source))
+
+
 _ARITHMETIC = frozenset({"+", "-", "*", "/", "%", "**", "^"})
 
 
@@ -87,6 +107,8 @@ def string_of_numbers(source: str) -> list[ast.Builtin]:
     `event.postings[0].amount`): every JSON number in an event is a float64, which `string()`
     formats with Go's %v (exponent form from 1e6). Types are unknown here, so a field counts.
     """
+    if "string" not in source:  # the name is always written out: no call of it here
+        return []
     try:
         tree = parse(source)
     except ExprCompileError:

@@ -16,12 +16,14 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator, ValidationError
-from referencing import Registry, Resource
-
+from orchctl.validation import fastschema
 from orchctl.validation.hints import did_you_mean
+
+if TYPE_CHECKING:  # jsonschema is imported only for a document that fails the fast check
+    from jsonschema import Draft202012Validator, ValidationError
+    from referencing import Registry
 
 SCHEMA_BASE = "https://orchctl.dev/schemas/"
 PathT = tuple[str | int, ...]
@@ -44,24 +46,53 @@ def schema_dir() -> Path:
 
 
 @cache
-def _registry() -> Registry[Any]:
-    resources_ = []
+def _contents() -> tuple[tuple[str, dict[str, Any]], ...]:
+    """Every shipped schema, by its `$id`."""
+    found = []
     for path in sorted(schema_dir().glob("*.schema.json")):
         contents = json.loads(path.read_text(encoding="utf-8"))
-        resources_.append((contents["$id"], Resource.from_contents(contents)))
-    return Registry().with_resources(resources_)
+        found.append((contents["$id"], contents))
+    return tuple(found)
+
+
+@cache
+def _registry() -> Registry[Any]:
+    from referencing import Registry, Resource
+
+    return Registry().with_resources(
+        (uri, Resource.from_contents(contents)) for uri, contents in _contents()
+    )
 
 
 @cache
 def validator(name: str) -> Draft202012Validator:
     """A validator for ``schemas/<name>.schema.json``."""
+    from jsonschema import Draft202012Validator
+
     registry = _registry()
     schema = registry.contents(f"{SCHEMA_BASE}{name}.schema.json")
     return Draft202012Validator(schema, registry=registry)
 
 
+@cache
+def _fast_checks() -> dict[str, fastschema.Check]:
+    return fastschema.compile_checks(_contents()) or {}
+
+
+def fast_check(name: str) -> fastschema.Check | None:
+    """The compiled yes/no check of schema `name`, when it has one (see fastschema)."""
+    return _fast_checks().get(f"{SCHEMA_BASE}{name}.schema.json")
+
+
 def check(name: str, instance: Any) -> list[SchemaIssue]:
     """Every problem of `instance` against schema `name`, worded for people."""
+    is_valid = fast_check(name)
+    if is_valid is not None:
+        try:
+            if is_valid(instance):
+                return []
+        except (ValueError, OverflowError, TypeError):
+            pass  # a value jsonschema-rs cannot take (an integer beyond 64 bits): ask jsonschema
     issues: list[SchemaIssue] = []
     for error in validator(name).iter_errors(instance):
         issues.extend(_translate(error))

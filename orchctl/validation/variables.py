@@ -18,37 +18,56 @@ class Use:
     path: PathT
 
 
+@dataclass(frozen=True)
+class Scan:
+    """What one walk over a value finds (each list in document order)."""
+
+    uses: tuple[Use, ...]
+    keys: tuple[PathT, ...]  # map keys holding a ${...}: the server does not interpolate them
+    unterminated: tuple[PathT, ...]  # strings with a `${` that never closes
+
+
+def scan(value: Any, path: PathT = ()) -> Scan:
+    """Every `${name}` inside string values, every key holding one, every unclosed `${`.
+    One walk; a path is built only where something is found."""
+    uses: list[Use] = []
+    keys: list[PathT] = []
+    unclosed: list[PathT] = []
+    trail: list[str | int] = list(path)
+
+    def walk(node: Any) -> None:
+        if isinstance(node, str):
+            if "${" in node:
+                here = tuple(trail)
+                uses.extend(Use(match.group(1), here) for match in PLACEHOLDER.finditer(node))
+                if "${" in PLACEHOLDER.sub("", node):
+                    unclosed.append(here)
+        elif isinstance(node, dict):
+            for key, item in node.items():
+                trail.append(key)
+                if isinstance(key, str) and "${" in key and PLACEHOLDER.search(key):
+                    keys.append(tuple(trail))
+                walk(item)
+                trail.pop()
+        elif isinstance(node, list):
+            for index, item in enumerate(node):
+                trail.append(index)
+                walk(item)
+                trail.pop()
+
+    walk(value)
+    return Scan(tuple(uses), tuple(keys), tuple(unclosed))
+
+
 def placeholders(value: Any, path: PathT = ()) -> Iterator[Use]:
     """Every `${name}` inside string values (map keys are not interpolated by the server)."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from placeholders(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from placeholders(item, (*path, index))
-    elif isinstance(value, str) and "${" in value:
-        for match in PLACEHOLDER.finditer(value):
-            yield Use(match.group(1), path)
+    yield from scan(value, path).uses
 
 
 def keys_with_placeholders(value: Any, path: PathT = ()) -> Iterator[PathT]:
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if isinstance(key, str) and PLACEHOLDER.search(key):
-                yield (*path, key)
-            yield from keys_with_placeholders(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from keys_with_placeholders(item, (*path, index))
+    yield from scan(value, path).keys
 
 
 def unterminated(value: Any, path: PathT = ()) -> Iterator[PathT]:
     """Strings with a `${` that never closes (the server leaves them as they are)."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from unterminated(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from unterminated(item, (*path, index))
-    elif isinstance(value, str) and "${" in PLACEHOLDER.sub("", value):
-        yield path
+    yield from scan(value, path).unterminated
