@@ -5,7 +5,8 @@ of definitions is mostly CPU: done one after the other, a plan takes the sum of 
 at once, about the larger. `LivePrefetch` lists the selected environment's stack in a
 thread, started before the definitions are read. What the listing would say on stderr
 (TLS and endpoint warnings) is held back and said when the result is taken, after the
-definitions' own diagnostics, so the output is the same as reading afterwards; an error
+definitions' own diagnostics, so the output is the same as reading afterwards (the -v
+lines it logs too); an error
 of the listing is raised then too, so invalid definitions are still reported first.
 
 Only a stack with a url is read ahead: the embedded sandbox answers in-process (nothing to
@@ -14,6 +15,7 @@ overlap) and would be created on disk even for definitions that turn out invalid
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections.abc import Callable, Mapping
@@ -35,8 +37,11 @@ class LivePrefetch:
         self._env_name = env_name
         self._stack = stack
         self._environ = environ
-        self._opening: list[str] = []  # warnings while the stack was being opened
-        self._reading: list[str] = []  # and while it was being read
+        # warnings (str) and -v log records while the stack was being opened, and read
+        self._opening: list[str | logging.LogRecord] = []
+        self._reading: list[str | logging.LogRecord] = []
+        self._handlers: list[logging.Handler] = []
+        self._loading = threading.current_thread()
         self._target: Target | None = None
         self._live: LiveState | None = None
         self._facts: StackFacts | None = None
@@ -65,8 +70,23 @@ class LivePrefetch:
         if uses_sandbox(env, environ):
             return None
         prefetch = cls(root, env_name, stack, environ)
+        prefetch._hold_back_logs()
         prefetch._thread.start()
         return prefetch
+
+    def _hold_back_logs(self) -> None:
+        """What reading logs (-v) waits for result(), in order with its warnings: records of
+        every thread but the one loading the definitions (the listing runs its own pool)."""
+        self._loading = threading.current_thread()
+        self._handlers = list(logging.getLogger("orchctl").handlers)
+        for handler in self._handlers:
+            handler.addFilter(self._hold)
+
+    def _hold(self, record: logging.LogRecord) -> bool:
+        if threading.current_thread() is self._loading:
+            return True
+        (self._opening if self._target is None else self._reading).append(record)
+        return False
 
     def _run(self) -> None:
         try:
@@ -94,13 +114,21 @@ class LivePrefetch:
         the same order (warnings of opening the stack, the announcement, warnings of reading
         it), and return it (with the facts apply learned of the stack) or raise what it raised."""
         self._thread.join()
+        for handler in self._handlers:
+            handler.removeFilter(self._hold)
         say = warn or (lambda _message: None)
-        for message in self._opening:
-            say(message)
+
+        def replay(held: list[str | logging.LogRecord]) -> None:
+            for item in held:
+                if isinstance(item, str):
+                    say(item)
+                else:
+                    logging.getLogger(item.name).handle(item)
+
+        replay(self._opening)
         if self._target is not None and announce is not None:
             announce(self._target)
-        for message in self._reading:
-            say(message)
+        replay(self._reading)
         if self._error is not None:
             raise self._error
         assert self._live is not None

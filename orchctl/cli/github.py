@@ -17,15 +17,7 @@ from orchctl.cli.common import (
     warn,
 )
 from orchctl.cli.context import GlobalOptions
-from orchctl.drift.render import render_drift_markdown, render_drift_text
-from orchctl.drift.report import drift_from_plan
-from orchctl.github.client import GitHubClient
-from orchctl.github.comment import comment_body, plan_marker, summary_markdown, upsert_comment
-from orchctl.github.drift_issue import LABEL, sync_issue
-from orchctl.github.env import github_env, pull_request_number
-from orchctl.github.summary import append_summary
-from orchctl.pipeline import DRIFT, plan_project
-from orchctl.plan.planfile import load_plan
+from orchctl.github.markers import DRIFT_LABEL
 
 
 @click.group(short_help="Sticky pull-request comments and drift issues on GitHub.")
@@ -59,6 +51,12 @@ def comment(plan_file: str, pr_number: int | None, summary: bool) -> int:
     One comment per environment, found by a hidden marker and updated in place; nothing is
     written when it is unchanged. The full plan is appended to the job summary.
     """
+    from orchctl.github.client import GitHubClient
+    from orchctl.github.comment import comment_body, plan_marker, summary_markdown, upsert_comment
+    from orchctl.github.env import github_env, pull_request_number
+    from orchctl.github.summary import append_summary
+    from orchctl.plan.planfile import load_plan
+
     saved = load_plan(plan_file)
     gh = github_env(os.environ)
     number = pr_number or pull_request_number(gh.event_path)
@@ -84,7 +82,7 @@ def comment(plan_file: str, pr_number: int | None, summary: bool) -> int:
 
 @github.command("drift-issue", short_help="Open, update or close the drift issue.")
 @click.option("--show-unmanaged", is_flag=True, help="Also list objects orchctl does not manage.")
-@click.option("--label", default=LABEL, show_default=True, help="Label of drift issues.")
+@click.option("--label", default=DRIFT_LABEL, show_default=True, help="Label of drift issues.")
 @stack_options
 @click.pass_obj
 def drift_issue(
@@ -100,6 +98,14 @@ def drift_issue(
     Drift: opens the issue (label orchctl-drift), or updates it while the drift lasts.
     In sync: closes it with a comment. Exit status as drift: 0 in sync, 2 drift, 1 error.
     """
+    from orchctl.drift.render import render_drift_markdown, render_drift_text
+    from orchctl.drift.report import drift_from_plan
+    from orchctl.github.client import GitHubClient
+    from orchctl.github.drift_issue import sync_issue
+    from orchctl.github.env import github_env
+    from orchctl.github.summary import append_summary
+    from orchctl.pipeline import DRIFT, plan_project
+
     gh = github_env(os.environ)  # before reading the stack: a missing token fails fast
     project = load_valid_project(opts)
     redact = redactor(project)

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 import click
 
 from orchctl.cli.common import stack_options, to_stack_options, warn
 from orchctl.cli.context import GlobalOptions
 from orchctl.cli.live import connect
-from orchctl.definitions.loader import load_project
-from orchctl.diagnostics import sort_diagnostics
 from orchctl.errors import UsageError
-from orchctl.importer.select import Imported, Kind, select
-from orchctl.importer.write import NO_TESTS, planned, write_all
-from orchctl.validation.checks import check_project
+
+if TYPE_CHECKING:
+    from orchctl.importer.select import Imported, Kind
 
 
 @click.command("import", short_help="Write definitions for live workflows and triggers.")
@@ -45,6 +44,10 @@ def import_(
 
     Exit status: 0 everything asked for was imported (or is already defined), 1 otherwise.
     """
+    from orchctl.definitions.loader import load_project
+    from orchctl.importer.select import select
+    from orchctl.importer.write import NO_TESTS, planned, write_all
+
     if not names and not everything:
         raise UsageError("name what to import, or pass --all", hint="orchctl import NAME...")
     project = load_project(opts.directory, opts.env_name)
@@ -97,6 +100,10 @@ def import_(
 
 def _validate(root: str, written: set[str], env_name: str | None) -> None:
     """Check what was written as `orchctl validate` would; say what needs a hand."""
+    from orchctl.definitions.loader import load_project
+    from orchctl.diagnostics import sort_diagnostics
+    from orchctl.validation.checks import check_project
+
     project = load_project(root, env_name)
     shown = {_display(p) for p in written}
     found = [

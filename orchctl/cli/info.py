@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from orchctl.api.config import ApiVersion
 from orchctl.cli.common import stack_options, to_stack_options
 from orchctl.cli.context import GlobalOptions
 from orchctl.cli.live import connect, echo_json, output_option
-from orchctl.serverinfo import facts
+
+if TYPE_CHECKING:
+    from orchctl.api.config import ApiVersion
 
 _MARK = {"ok": "", "warning": "WARNING: ", "unknown": "unknown: "}
 
@@ -26,6 +29,8 @@ def info(
 ) -> int:
     """The server version of the selected environment, the API versions it answers, and
     what orchctl knows of that version. Read-only."""
+    from orchctl.serverinfo import facts
+
     with connect(opts, to_stack_options(ca_bundle, insecure, parallelism)) as live:
         version = live.client.server_info().version
         layout = live.client.layout

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import click
 
-from orchctl.api import Instance, InstanceHistory, NotFound, StageHistory, Workflow
-from orchctl.api.models import StageStatus
 from orchctl.cli.common import stack_options, to_stack_options
 from orchctl.cli.context import GlobalOptions
 from orchctl.cli.live import Live, connect, echo_json, output_option, table
 from orchctl.errors import UsageError
-from orchctl.resolve import NotFoundError, format_time, instance_id, resolve_workflow
+
+if TYPE_CHECKING:
+    from orchctl.api import Instance, InstanceHistory, StageHistory, Workflow
+    from orchctl.api.models import StageStatus
 
 T = TypeVar("T")
 
@@ -89,6 +90,8 @@ def list_(
 ) -> int:
     """Every run (all pages), oldest first. Runs of deleted workflows are not listed by the
     server."""
+    from orchctl.resolve import format_time, resolve_workflow
+
     with connect(opts, to_stack_options(ca_bundle, insecure, parallelism)) as live:
         workflows = live.client.list_workflows()
         names = {w.id: _shown(live, w) for w in workflows}
@@ -134,6 +137,8 @@ def show(
     parallelism: int | None,
 ) -> int:
     """One run: its workflow, status, start and end, error, and each stage's status."""
+    from orchctl.resolve import format_time, instance_id
+
     ref = instance_id(instance)
     with connect(opts, to_stack_options(ca_bundle, insecure, parallelism)) as live:
         found = _get_instance(live, ref)
@@ -201,6 +206,8 @@ def history(
     parallelism: int | None,
 ) -> int:
     """What a run did, stage by stage; with --stage N, the activities of one stage."""
+    from orchctl.resolve import instance_id
+
     ref = instance_id(instance)
     with connect(opts, to_stack_options(ca_bundle, insecure, parallelism)) as live:
         if stage is None:
@@ -221,6 +228,8 @@ def history(
 
 
 def _print_history(stages: list[InstanceHistory]) -> None:
+    from orchctl.resolve import format_time
+
     if not stages:
         click.echo("No stage has started.")
         return
@@ -236,6 +245,8 @@ def _print_history(stages: list[InstanceHistory]) -> None:
 
 
 def _print_activities(stage: int, activities: list[StageHistory]) -> None:
+    from orchctl.resolve import format_time
+
     if not activities:
         click.echo(
             f"Stage {stage} has no activity (not started, past the last stage, or none needed)."
@@ -276,6 +287,8 @@ def send_event(
 ) -> int:
     """Send EVENT to a run waiting on it (a `wait_event` stage). Sent once, never retried:
     a repeat could release a second wait."""
+    from orchctl.resolve import instance_id
+
     ref = instance_id(instance)
     with connect(opts, to_stack_options(ca_bundle, insecure, parallelism)) as live:
         found = _get_instance(live, ref)
@@ -298,6 +311,8 @@ def abort(
     parallelism: int | None,
 ) -> int:
     """Abort a running instance (its error becomes `canceled`)."""
+    from orchctl.resolve import instance_id
+
     ref = instance_id(instance)
     with connect(opts, to_stack_options(ca_bundle, insecure, parallelism)) as live:
         found = _get_instance(live, ref)
@@ -322,6 +337,9 @@ def _get_instance(live: Live, ref: str) -> Instance:
 
 def _call(live: Live, ref: str, fn: Callable[[], T], stage: int | None = None) -> T:
     """One read of an instance; the server's "not found" as one line."""
+    from orchctl.api import NotFound
+    from orchctl.resolve import NotFoundError
+
     try:
         return fn()
     except NotFound:
@@ -333,6 +351,8 @@ def _call(live: Live, ref: str, fn: Callable[[], T], stage: int | None = None) -
 
 
 def _workflow_or_none(live: Live, workflow_id: str) -> Workflow | None:
+    from orchctl.api import NotFound
+
     try:
         return live.client.get_workflow(workflow_id)
     except NotFound:
@@ -346,6 +366,8 @@ def _shown(live: Live, workflow: Workflow) -> str:
 
 
 def _instance_json(instance: Instance, workflow: str | None) -> dict[str, Any]:
+    from orchctl.resolve import format_time
+
     return {
         "id": instance.id,
         "workflow_id": instance.workflow_id,
@@ -358,6 +380,8 @@ def _instance_json(instance: Instance, workflow: str | None) -> dict[str, Any]:
 
 
 def _history_json(index: int, entry: InstanceHistory) -> dict[str, Any]:
+    from orchctl.resolve import format_time
+
     return {
         "stage": index,
         "name": entry.name,
@@ -370,6 +394,8 @@ def _history_json(index: int, entry: InstanceHistory) -> dict[str, Any]:
 
 
 def _activity_json(activity: StageHistory) -> dict[str, Any]:
+    from orchctl.resolve import format_time
+
     return {
         "name": activity.name,
         "input": dict(activity.input),

@@ -7,17 +7,19 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from orchctl.api import OrchestrationClient
 from orchctl.cli.common import warn
 from orchctl.cli.context import GlobalOptions
-from orchctl.definitions.project import Environment, ProjectConfig, load_project_config
 from orchctl.errors import ProjectError
-from orchctl.plan.identity import Namer
-from orchctl.stack import StackOptions, Target, open_stack
+
+if TYPE_CHECKING:
+    from orchctl.api import OrchestrationClient
+    from orchctl.definitions.project import Environment, ProjectConfig
+    from orchctl.plan.identity import Namer
+    from orchctl.stack import StackOptions, Target
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -35,6 +37,8 @@ class Live:
 
     @property
     def namer(self) -> Namer:
+        from orchctl.plan.identity import Namer
+
         return Namer(self.config.namespace)
 
     @property
@@ -46,6 +50,8 @@ class Live:
 def project_settings(opts: GlobalOptions) -> tuple[ProjectConfig, Environment]:
     """orchctl.yaml (defaults without one) and the selected environment. An invalid
     orchctl.yaml stops the command: it may name the wrong stack."""
+    from orchctl.definitions.project import load_project_config
+
     config, diagnostics = load_project_config(opts.directory)
     errors = [d for d in diagnostics if d.severity == "error"]
     if errors:
@@ -60,6 +66,8 @@ def project_settings(opts: GlobalOptions) -> tuple[ProjectConfig, Environment]:
 def connect(
     opts: GlobalOptions, stack: StackOptions | None = None, *, announce: bool = False
 ) -> Iterator[Live]:
+    from orchctl.stack import StackOptions, open_stack
+
     config, environment = project_settings(opts)
     with open_stack(config.root, environment, stack or StackOptions(), warn=warn) as (
         client,

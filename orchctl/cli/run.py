@@ -5,18 +5,17 @@ from __future__ import annotations
 import os
 import re
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import yaml
 
 from orchctl.cli.common import stack_options, to_stack_options, warn
 from orchctl.cli.context import GlobalOptions
-from orchctl.cli.instances import ended_line, outcome
 from orchctl.cli.live import connect
 from orchctl.errors import UsageError
-from orchctl.resolve import resolve_workflow
-from orchctl.validation.variables import placeholders
+
+if TYPE_CHECKING:
+    pass
 
 POLL_SECONDS = 0.2
 _VAR_NAME = re.compile(r"^[^{}$\s=]+$")
@@ -61,6 +60,10 @@ def run(
 
     Exit status: 0 started (with --wait: succeeded), 1 error or failed run.
     """
+    from orchctl.cli.instances import ended_line, outcome
+    from orchctl.resolve import resolve_workflow
+    from orchctl.validation.variables import placeholders
+
     variables = _read_vars_file(vars_file) if vars_file else {}
     variables.update(_parse_vars(var_items))
     with connect(opts, to_stack_options(ca_bundle, insecure, parallelism)) as live:
@@ -103,6 +106,8 @@ def _parse_vars(items: tuple[str, ...]) -> dict[str, str]:
 
 
 def _read_vars_file(path: str) -> dict[str, str]:
+    import yaml
+
     shown = os.path.relpath(path) if not path.startswith("..") else path
     try:
         with open(path, encoding="utf-8") as handle:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from orchctl.cli.common import use_color
 from orchctl.cli.context import GlobalOptions
-from orchctl.plan.planfile import load_plan
-from orchctl.render.json import render_json
-from orchctl.render.markdown import render_markdown
-from orchctl.render.text import render_text
+
+if TYPE_CHECKING:
+    pass
 
 
 @click.command(short_help="Render a saved plan (no stack access).")
@@ -30,6 +31,11 @@ def show(opts: GlobalOptions, plan_file: str, output: str, show_unmanaged: bool)
     Reads nothing but the file: no definitions, no stack. Sensitive values were masked
     when the plan was saved. Exit status: 0, or 1 when the file is not a usable plan.
     """
+    from orchctl.plan.planfile import load_plan
+    from orchctl.render.json import render_json
+    from orchctl.render.markdown import render_markdown
+    from orchctl.render.text import render_text
+
     saved = load_plan(plan_file)
     if output == "json":
         click.echo(render_json(saved.plan))

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import yaml
 
-from orchctl.api import Trigger, TriggerTestResult, Workflow
 from orchctl.cli.common import stack_options, to_stack_options, warn
 from orchctl.cli.context import GlobalOptions
 from orchctl.cli.live import Live, connect, echo_json, output_option, table
-from orchctl.definitions.loader import load_project
 from orchctl.errors import UsageError
-from orchctl.resolve import format_time, resolve_trigger
-from orchctl.triggertests import Report, TestCase, TestResult, render_text, run_trigger_tests
-from orchctl.triggertests import TriggerSpec as OfflineTrigger
+
+if TYPE_CHECKING:
+    from orchctl.api import Trigger, TriggerTestResult, Workflow
+    from orchctl.triggertests import TestResult
 
 
 @click.group(short_help="Live triggers: list, show, occurrences, test.")
@@ -26,6 +24,8 @@ def triggers() -> None:
 
 def _defined(opts: GlobalOptions) -> set[str]:
     """Trigger names of the repository (what `managed` means without a namespace)."""
+    from orchctl.definitions.loader import load_project
+
     return {t.name for t in load_project(opts.directory, opts.env_name).triggers}
 
 
@@ -52,6 +52,8 @@ def _workflow_name(live: Live, trigger: Trigger, workflows: dict[str, Workflow])
 def _trigger_json(
     live: Live, trigger: Trigger, status: str, workflows: dict[str, Workflow]
 ) -> dict[str, Any]:
+    from orchctl.resolve import format_time
+
     workflow = workflows.get(trigger.workflow_id)
     return {
         "id": trigger.id,
@@ -82,6 +84,8 @@ def list_(
 ) -> int:
     """Every live trigger (all pages, not fctl's 15), marked managed or unmanaged, and
     dangling when its workflow is missing or deleted (it still fires)."""
+    from orchctl.resolve import format_time
+
     defined = _defined(opts)
     with connect(opts, to_stack_options(ca_bundle, insecure, parallelism)) as live:
         state = live.client.list_all()
@@ -129,6 +133,8 @@ def show(
     parallelism: int | None,
 ) -> int:
     """One live trigger: its event, filter, vars and workflow."""
+    from orchctl.resolve import format_time, resolve_trigger
+
     defined = _defined(opts)
     with connect(opts, to_stack_options(ca_bundle, insecure, parallelism)) as live:
         state = live.client.list_all()
@@ -178,6 +184,8 @@ def occurrences(
 ) -> int:
     """When a live trigger fired (all pages, oldest first): the run it started, or the
     error that stopped it."""
+    from orchctl.resolve import format_time, resolve_trigger
+
     with connect(opts, to_stack_options(ca_bundle, insecure, parallelism)) as live:
         trigger = resolve_trigger(live.client, live.namer, name, live.where)
         found = live.client.list_trigger_occurrences(trigger.id)
@@ -249,6 +257,9 @@ def test(
 
     Exit status: 0 evaluated, 1 an expression failed or the call failed.
     """
+    from orchctl.resolve import resolve_trigger
+    from orchctl.triggertests import Report, render_text
+
     label = "stdin" if event_file == "-" else event_file
     payload = read_event(event_file)
     with connect(opts, to_stack_options(ca_bundle, insecure, parallelism)) as live:
@@ -271,6 +282,8 @@ def test(
 
 
 def read_event(path: str) -> dict[str, Any]:
+    import yaml
+
     label = "stdin" if path == "-" else path
     try:
         if path == "-":
@@ -293,6 +306,8 @@ def read_event(path: str) -> dict[str, Any]:
 def result_of(answer: TriggerTestResult, trigger: str, label: str) -> TestResult:
     """The stack's answer as a trigger-test result (no expectations: it passes unless an
     expression failed)."""
+    from orchctl.triggertests import TestResult
+
     result = TestResult(trigger=trigger, test=label, passed=True, matched=answer.matched)
     if answer.filter is not None and answer.filter.error:
         result.filter_error = answer.filter.error
@@ -309,6 +324,9 @@ def result_of(answer: TriggerTestResult, trigger: str, label: str) -> TestResult
 
 def offline_result(trigger: Trigger, shown: str, label: str, payload: dict[str, Any]) -> TestResult:
     """The same trigger's expressions through orchctl's own evaluator."""
+    from orchctl.triggertests import TestCase, run_trigger_tests
+    from orchctl.triggertests import TriggerSpec as OfflineTrigger
+
     spec = OfflineTrigger(
         name=shown,
         filter=trigger.filter or None,

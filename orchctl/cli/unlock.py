@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import click
 
-from orchctl.apply.lock import Holder, break_lock, lock_holders
 from orchctl.cli.common import stack_options, to_stack_options, warn
 from orchctl.cli.context import GlobalOptions
-from orchctl.definitions.loader import load_project
-from orchctl.stack import open_stack
+
+if TYPE_CHECKING:
+    from orchctl.apply.lock import Holder
 
 
 @click.command(short_help="Show, or break, the apply lock of an environment.")
@@ -31,6 +32,10 @@ def unlock(
     Break a lock only when its apply is gone (a killed CI job): a lock whose holder died
     also expires by itself within a minute. Exit status: 0, 1 on error.
     """
+    from orchctl.apply.lock import break_lock, lock_holders
+    from orchctl.definitions.loader import load_project
+    from orchctl.stack import open_stack
+
     project = load_project(opts.directory, opts.env_name)
     environment = project.environment.name
     namespace = project.config.namespace

@@ -10,11 +10,11 @@ from typing import Any, Literal
 from orchctl.drift.render import render_drift_markdown
 from orchctl.drift.report import DriftReport
 from orchctl.github.client import GitHubClient, Issue
-from orchctl.github.markers import carries, marker
+from orchctl.github.markers import DRIFT_LABEL, carries, marker
 from orchctl.render.escape import escape
 from orchctl.render.redact import identity
 
-LABEL = "orchctl-drift"
+LABEL = DRIFT_LABEL
 GITHUB_LIMIT = 65_536
 
 

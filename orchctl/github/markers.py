@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+DRIFT_LABEL = "orchctl-drift"  # the label of orchctl's drift issues (default of --label)
+
 _SAFE = re.compile(r"[^A-Za-z0-9._-]")
 
 
