@@ -23,10 +23,12 @@ def _has(pattern: str) -> Callable[[Disagreement], bool]:
 KNOWN_GAPS: dict[str, tuple[Callable[[Disagreement], bool], str]] = {
     "findLast-constant-predicate": (
         _has(r"\bfindLast(Index)?\(|\bfindIndex\(|\blast\([^)]*filter\("),
-        "expr-lang v1.17.7 compiles findLast/findIndex/findLastIndex with a predicate it folds "
-        "to a constant (`true`, `{false}`, `1 == 1 ? true : x`) so "
-        "that a stale value stays on its VM stack (`[1, findLast([], true)]` is "
-        "`[false <nil>]`, `{a: findLast([], true)}` fails); orchctl has no stack to corrupt.",
+        "expr-lang v1.17.7's emitLoopBackwards (findLast, findLastIndex, and last(filter()) "
+        "which the optimizer turns into findLast) never pops the `index >= 0` bool its "
+        "OpJumpIfFalse peeks at, so every iteration leaves one bool on the VM stack under the "
+        "result; an enclosing op that pops several values (array/map literal, binary op, call "
+        "args) then takes the stale bools: `[1, findLast([], true)]` is `[false <nil>]`, "
+        "`1 + findLastIndex([1], true)` fails with `bool + int`; orchctl has no stack yet.",
     ),
     "groupBy-key-order": (
         lambda d: d.detail.startswith(("sprint", "var")) and "groupBy(" in d.request["expr"],
