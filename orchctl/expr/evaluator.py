@@ -133,6 +133,10 @@ class Compiler:
         index = node.index
         return lambda c: c.slots[index]
 
+    def c_StackLen(self, node: StackLen) -> Fn:
+        length = IMPLS["len"]
+        return lambda c: length([c.stack[-1]])
+
     def _stacked(self, node: ast.Node, operands: list[ast.Node]) -> Fn:
         """A node whose later operands may leave stale values on expr's VM stack.
 
@@ -157,6 +161,9 @@ class Compiler:
         slots = [self.slot() for _ in operands]
         inner = self.compile(_with_slots(node, operands, slots))
         width = len(fns)
+        keys: list[tuple[int, int]] = []
+        if isinstance(node, ast.Map):
+            keys = [(2 * i, pair.key.loc) for i, pair in enumerate(node.pairs)][::-1]
 
         def stacked(c: Ctx) -> Any:
             stack = c.stack
@@ -167,6 +174,9 @@ class Compiler:
             del stack[-width:]
             for slot, value in zip(slots, values, strict=True):
                 c.slots[slot] = value
+            for key, loc in keys:  # OpMap asserts key.(string) from the last pair back
+                if values[key].__class__ is not str:
+                    raise RtError(assert_type(values[key], "string").msg, loc)
             return inner(c)
 
         return stacked
@@ -669,6 +679,8 @@ class Compiler:
         cost = _count_nodes(node.args[1]) + 1 if len(node.args) > 1 else 1
         throws = node.throws
         run = _LOOPS[name]
+        if name in ("map", "filter") and body is not None and _leaves_stale(node.args[1]):
+            run = _stacked_map if name == "map" else _stacked_filter
 
         def loop(c: Ctx) -> Any:
             try:
@@ -1155,6 +1167,12 @@ class Slot(ast.Node):
         self.index = index
 
 
+class StackLen(ast.Node):
+    """Internal: a slice's missing upper bound, OpLen of the value on top of the VM stack."""
+
+    __slots__ = ()
+
+
 _STALE_SOURCES = ("findLast", "findLastIndex")
 _CONTROL = ("&&", "and", "||", "or", "??")
 
@@ -1187,7 +1205,8 @@ def _stack_operands(node: ast.Node) -> list[ast.Node] | None:
         return [node.node, node.prop]
     if isinstance(node, ast.Slice) and (node.to is not None or node.from_ is not None):
         # SliceNode: node, then `to` (or OpLen), then `from` (or 0); OpSlice pops three
-        return [n for n in (node.node, node.to, node.from_) if n is not None]
+        to = node.to if node.to is not None else StackLen(node.loc)  # OpLen of the top
+        return [n for n in (node.node, to, node.from_) if n is not None]
     return None
 
 
@@ -1215,5 +1234,65 @@ def _with_slots(node: ast.Node, operands: list[ast.Node], slots: list[int]) -> a
     elif isinstance(clone, ast.Member):
         clone.node, clone.prop = sub(clone.node), sub(clone.prop)
     elif isinstance(clone, ast.Slice):
-        clone.node, clone.to, clone.from_ = sub(clone.node), sub(clone.to), sub(clone.from_)
+        to = clone.to if clone.to is not None else operands[1]
+        clone.node, clone.to, clone.from_ = sub(clone.node), sub(to), sub(clone.from_)
     return clone
+
+
+def _stacked_map(
+    c: Ctx,
+    items: list[Any],
+    body: Fn | None,
+    extra: Fn | None,
+    elem: int,
+    index: int,
+    acc: int,
+    cost: int,
+    throws: bool,
+) -> GoList:
+    """map() whose predicate leaves stale VM values: each result is pushed after them and
+    OpArray pops the top len(items) (compiler.go "map": OpGetLen; OpEnd; OpArray)."""
+    stack = c.stack
+    slots = c.slots
+    assert body is not None
+    for i, item in enumerate(items):
+        _spend(c, cost, i)
+        slots[elem] = item
+        slots[index] = i
+        stack.append(body(c))  # after the stale values this iteration's body left
+    return _pop_array(stack, len(items))
+
+
+def _stacked_filter(
+    c: Ctx,
+    items: list[Any],
+    body: Fn | None,
+    extra: Fn | None,
+    elem: int,
+    index: int,
+    acc: int,
+    cost: int,
+    throws: bool,
+) -> GoList:
+    """filter() whose predicate leaves stale VM values: a kept item is pushed (OpPointer)
+    after them and OpArray pops the top count (compiler.go "filter": OpGetCount; OpArray)."""
+    stack = c.stack
+    slots = c.slots
+    count = 0
+    for i, item in enumerate(items):
+        _spend(c, cost, i)
+        slots[elem] = item
+        slots[index] = i
+        assert body is not None
+        if _bool(body(c)):
+            stack.append(item)
+            count += 1
+    return _pop_array(stack, count)
+
+
+def _pop_array(stack: list[Any], size: int) -> GoList:
+    if not size:
+        return GoList()
+    values = GoList(stack[-size:])
+    del stack[-size:]
+    return values

@@ -215,6 +215,8 @@ def test_if_expression_errors_point_at_1_1_as_expr_does() -> None:
         ("[1, [2, findLast([1,2,3], # == 2)]]", "[true [true 2]]"),
         ("[findLast([1],true), 1, last(filter([1,2], # > 1))]", "[1 true 2]"),
         ("[1, findLast([1, 2], findLast([true], true))]", "[true 2]"),
+        ("map([1,2], findLast([1], true))", "[true 1]"),  # OpArray pops the top len
+        ("filter([1,2], findLast([true], true))", "[true 2]"),  # OpArray pops the top count
         ("findLast([1, 2], # > 5)", "<nil>"),  # alone, the stale values stay invisible
     ],
 )
@@ -234,6 +236,12 @@ def test_findlast_stale_stack_values_reach_a_multi_operand_node(source: str, spr
             "interface conversion: interface {} is bool, not string",
         ),
         ("[1,2,3][1:findLastIndex([1], true)]", "cannot slice 1"),
+        # OpMap pops the pairs and asserts each key from the last pair back
+        (
+            "{c: 1, amount: findLast([], true), a: 1}",
+            "interface conversion: interface {} is bool, not string",
+        ),
+        ("[1,2,3][findLastIndex([1], true):]", "cannot slice 0"),  # `to` is OpLen of the array
     ],
 )
 def test_findlast_stale_stack_values_make_the_enclosing_op_fail(source: str, message: str) -> None:
