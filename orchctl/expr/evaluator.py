@@ -112,7 +112,8 @@ def _need_bool(value: Any) -> RtError:
 
 
 class Compiler:
-    def __init__(self) -> None:
+    def __init__(self, typed_equal: dict[int, str] | None = None) -> None:
+        self.typed_equal = typed_equal if typed_equal is not None else {}
         self.nslots = 0
         self.vars: list[tuple[str, int]] = []
         # predicate frames: (element slot, index slot, acc slot)
@@ -159,7 +160,10 @@ class Compiler:
         """
         fns = [self.compile(n) for n in operands]
         slots = [self.slot() for _ in operands]
-        inner = self.compile(_with_slots(node, operands, slots))
+        clone = _with_slots(node, operands, slots)
+        if id(node) in self.typed_equal:
+            self.typed_equal[id(clone)] = self.typed_equal[id(node)]
+        inner = self.compile(clone)
         width = len(fns)
         keys: list[tuple[int, int]] = []
         if isinstance(node, ast.Map):
@@ -352,6 +356,22 @@ class Compiler:
 
     def _equality(self, node: ast.Binary, left: Fn, right: Fn) -> Fn:
         negated = node.op == "!="
+        kind = self.typed_equal.get(id(node))
+        if kind is not None:
+            # OpEqualInt / OpEqualString: `a.(int) == b.(int)`, so a nil (findIndex found
+            # nothing) or a stale findLast bool fails as Go's type assertion does
+            want: type = int if kind == "int" else str
+            loc = node.loc
+
+            def eq_typed(c: Ctx) -> bool:
+                a = left(c)
+                b = right(c)
+                for v in (a, b):
+                    if v.__class__ is not want:
+                        raise RtError(assert_type(v, kind).msg, loc)
+                return bool(a != b) if negated else bool(a == b)
+
+            return eq_typed
         if isinstance(node.right, ast.Str):
             const = node.right.value
             if negated:

@@ -246,3 +246,23 @@ def test_findlast_stale_stack_values_reach_a_multi_operand_node(source: str, spr
 )
 def test_findlast_stale_stack_values_make_the_enclosing_op_fail(source: str, message: str) -> None:
     assert _run_error(source).message == message
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("1 == findIndex([], true)", "interface conversion: interface {} is nil, not int"),
+        ("findIndex([], true) == 1", "interface conversion: interface {} is nil, not int"),
+        ("1 != findLastIndex([1], false)", "interface conversion: interface {} is bool, not int"),
+        ('"a" == findLast(["a"], false)', "interface conversion: interface {} is bool, not string"),
+    ],
+)
+def test_equality_of_two_ints_or_strings_asserts_both_as_opequalint_does(
+    source: str, message: str
+) -> None:
+    assert _run_error(source).message == message
+
+
+def test_typed_equality_still_compares() -> None:
+    assert _value("1 == count([], true)") is False
+    assert _value('"a" != trim(" a ")') is False
