@@ -111,7 +111,7 @@ def compile_expr(source: str) -> Program:
         tree = parse(source)
         checker = check(tree)
         tree = optimize(tree)
-        compiler = Compiler()
+        compiler = Compiler(checker.typed_equal)
         fn = compiler.compile(tree)
     except ExprCompileError:
         raise

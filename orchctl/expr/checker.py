@@ -230,6 +230,9 @@ class Checker:
     def __init__(self) -> None:
         self.scope = _Scope()
         self.unknown_functions: list[str] = []
+        # id of each ==/!= whose sides are both typed int or both string: expr compiles it to
+        # OpEqualInt/OpEqualString (compiler.go equalBinaryNode), which assert both values.
+        self.typed_equal: dict[int, str] = {}
 
     def error(self, message: str, node: ast.Node) -> CheckError:
         return CheckError(message, node.loc)
@@ -288,6 +291,8 @@ class Checker:
         right = self.visit(node.right)
         op = node.op
         if op in ("==", "!="):
+            if left.kind == right.kind and left.kind in ("int", "string"):
+                self.typed_equal[id(node)] = left.kind
             if _comparable(left, right):
                 return BOOL
         elif op in ("or", "||", "and", "&&"):

@@ -7,6 +7,7 @@ check a wall-clock deadline, so hostile expressions stop with a clear error.
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Callable
 from typing import Any
@@ -59,7 +60,7 @@ class ChainNil(Exception):
 
 
 class Ctx:
-    __slots__ = ("budget", "deadline", "env", "link", "slots")
+    __slots__ = ("budget", "deadline", "env", "link", "slots", "stack")
 
     def __init__(self, env: dict[str, Any], link: LinkFn | None, nslots: int) -> None:
         self.env = env
@@ -67,6 +68,9 @@ class Ctx:
         self.slots: list[Any] = [None] * nslots
         self.budget = MAX_STEPS
         self.deadline = 0.0  # set when the first loop starts
+        # Values expr's VM would have left on its stack (see _stacked): empty unless a
+        # findLast/findLastIndex ran.
+        self.stack: list[Any] = []
 
 
 def _spend(c: Ctx, cost: int, i: int) -> None:
@@ -108,7 +112,8 @@ def _need_bool(value: Any) -> RtError:
 
 
 class Compiler:
-    def __init__(self) -> None:
+    def __init__(self, typed_equal: dict[int, str] | None = None) -> None:
+        self.typed_equal = typed_equal if typed_equal is not None else {}
         self.nslots = 0
         self.vars: list[tuple[str, int]] = []
         # predicate frames: (element slot, index slot, acc slot)
@@ -119,8 +124,66 @@ class Compiler:
         return self.nslots - 1
 
     def compile(self, node: ast.Node) -> Fn:
+        operands = _stack_operands(node)
+        if operands is not None and any(_leaves_stale(n) for n in operands[1:]):
+            return self._stacked(node, operands)
         method: Callable[[Any], Fn] = getattr(self, "c_" + type(node).__name__)
         return method(node)
+
+    def c_Slot(self, node: Slot) -> Fn:
+        index = node.index
+        return lambda c: c.slots[index]
+
+    def c_StackLen(self, node: StackLen) -> Fn:
+        length = IMPLS["len"]
+        return lambda c: length([c.stack[-1]])
+
+    def _stacked(self, node: ast.Node, operands: list[ast.Node]) -> Fn:
+        """A node whose later operands may leave stale values on expr's VM stack.
+
+        expr-lang v1.17.7 compiles findLast and findLastIndex (and last(filter(...)),
+        filter(...)[-1], which optimizer/filter_last.go turns into findLast) with
+        ``emitLoopBackwards`` (compiler/compiler.go): each iteration runs ``OpGetIndex;
+        OpInt 0; OpMoreOrEqual; OpJumpIfFalse end`` and OpJumpIfFalse only peeks
+        (vm/vm.go ``vm.current()``), so the ``index >= 0`` bool is never popped: one ``true``
+        stays per iteration, and ``false`` when the loop runs out (then OpNil, the result).
+        Those values sit beneath the result; an op that pops one value never sees them,
+        but one that pops several (OpAdd and the other binary ops, OpFetch, OpSlice,
+        OpArray, OpMap, OpCall*) takes them as its first operands: ``[1, findLast([],
+        true)]`` is ``[false <nil>]``, ``1 + findLastIndex([1], true)`` is ``true + 0``.
+
+        Here every operand's value is pushed on ``Ctx.stack`` in the VM's push order
+        (after whatever stale values it left), the op takes the top ``len(operands)``
+        values, and what is left beneath stays on ``Ctx.stack`` for the enclosing node,
+        exactly as the VM's pops do. Only nodes whose later operands contain such a loop
+        take this path (decided at compile time), so other expressions pay nothing.
+        """
+        fns = [self.compile(n) for n in operands]
+        slots = [self.slot() for _ in operands]
+        clone = _with_slots(node, operands, slots)
+        if id(node) in self.typed_equal:
+            self.typed_equal[id(clone)] = self.typed_equal[id(node)]
+        inner = self.compile(clone)
+        width = len(fns)
+        keys: list[tuple[int, int]] = []
+        if isinstance(node, ast.Map):
+            keys = [(2 * i, pair.key.loc) for i, pair in enumerate(node.pairs)][::-1]
+
+        def stacked(c: Ctx) -> Any:
+            stack = c.stack
+            for fn in fns:
+                value = fn(c)
+                stack.append(value)
+            values = stack[-width:]
+            del stack[-width:]
+            for slot, value in zip(slots, values, strict=True):
+                c.slots[slot] = value
+            for key, loc in keys:  # OpMap asserts key.(string) from the last pair back
+                if values[key].__class__ is not str:
+                    raise RtError(assert_type(values[key], "string").msg, loc)
+            return inner(c)
+
+        return stacked
 
     # --- literals & names ---
     def c_Nil(self, node: ast.Nil) -> Fn:
@@ -293,6 +356,22 @@ class Compiler:
 
     def _equality(self, node: ast.Binary, left: Fn, right: Fn) -> Fn:
         negated = node.op == "!="
+        kind = self.typed_equal.get(id(node))
+        if kind is not None:
+            # OpEqualInt / OpEqualString: `a.(int) == b.(int)`, so a nil (findIndex found
+            # nothing) or a stale findLast bool fails as Go's type assertion does
+            want: type = int if kind == "int" else str
+            loc = node.loc
+
+            def eq_typed(c: Ctx) -> bool:
+                a = left(c)
+                b = right(c)
+                for v in (a, b):
+                    if v.__class__ is not want:
+                        raise RtError(assert_type(v, kind).msg, loc)
+                return bool(a != b) if negated else bool(a == b)
+
+            return eq_typed
         if isinstance(node.right, ast.Str):
             const = node.right.value
             if negated:
@@ -620,6 +699,8 @@ class Compiler:
         cost = _count_nodes(node.args[1]) + 1 if len(node.args) > 1 else 1
         throws = node.throws
         run = _LOOPS[name]
+        if name in ("map", "filter") and body is not None and _leaves_stale(node.args[1]):
+            run = _stacked_map if name == "map" else _stacked_filter
 
         def loop(c: Ctx) -> Any:
             try:
@@ -849,12 +930,15 @@ def _find_last(
     throws: bool,
 ) -> Any:
     slots = c.slots
+    stack = c.stack
     for i in range(len(items) - 1, -1, -1):
         _spend(c, cost, i)
+        stack.append(True)  # emitLoopBackwards never pops `index >= 0` (see _stacked)
         slots[elem] = items[i]
         slots[index] = i
         if _bool(body(c) if body is not None else items[i]):
             return items[i]
+    stack.append(False)
     if throws:
         raise RtError("reflect: slice index out of range", wrapped=True)
     return None
@@ -872,12 +956,15 @@ def _find_last_index(
     throws: bool,
 ) -> int | None:
     slots = c.slots
+    stack = c.stack
     for i in range(len(items) - 1, -1, -1):
         _spend(c, cost, i)
+        stack.append(True)  # emitLoopBackwards never pops `index >= 0` (see _stacked)
         slots[elem] = items[i]
         slots[index] = i
         if _bool(body(c) if body is not None else items[i]):
             return i
+    stack.append(False)
     return None  # expr answers nil, not -1, when nothing matches
 
 
@@ -1085,3 +1172,147 @@ def _filter_index(node: ast.Member) -> ast.Node | None:
     found.throws = True
     found.depth = node.depth
     return found
+
+
+# --- expr's VM stack, where findLast leaves stale values (see Compiler._stacked) ---
+
+
+class Slot(ast.Node):
+    """Internal: an operand already evaluated by :meth:`Compiler._stacked`."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, loc: int, index: int) -> None:
+        super().__init__(loc)
+        self.index = index
+
+
+class StackLen(ast.Node):
+    """Internal: a slice's missing upper bound, OpLen of the value on top of the VM stack."""
+
+    __slots__ = ()
+
+
+_STALE_SOURCES = ("findLast", "findLastIndex")
+_CONTROL = ("&&", "and", "||", "or", "??")
+
+
+def _leaves_stale(node: ast.Node) -> bool:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, ast.Builtin) and current.name in _STALE_SOURCES:
+            return True
+        stack.extend(current.children())
+    return False
+
+
+def _stack_operands(node: ast.Node) -> list[ast.Node] | None:
+    """The operands one VM op pops together, in push order (compiler/compiler.go); or None."""
+    if isinstance(node, ast.Binary):
+        if node.op in _CONTROL:
+            return None  # jumps and one pop: stale values stay beneath, nothing to emulate
+        if node.op == "matches" and isinstance(node.right, ast.Str):
+            return None  # OpMatchesConst pops one value
+        return [node.left, node.right]
+    if isinstance(node, ast.Array):
+        return list(node.nodes) or None
+    if isinstance(node, ast.Map):
+        return [part for pair in node.pairs for part in (pair.key, pair.value)] or None
+    if isinstance(node, ast.Builtin) and node.name not in _LOOPS and len(node.args) > 1:
+        return list(node.args)
+    if isinstance(node, ast.Member) and not node.optional and not isinstance(node.prop, ast.Str):
+        return [node.node, node.prop]
+    if isinstance(node, ast.Slice) and (node.to is not None or node.from_ is not None):
+        # SliceNode: node, then `to` (or OpLen), then `from` (or 0); OpSlice pops three
+        to = node.to if node.to is not None else StackLen(node.loc)  # OpLen of the top
+        return [n for n in (node.node, to, node.from_) if n is not None]
+    return None
+
+
+def _with_slots(node: ast.Node, operands: list[ast.Node], slots: list[int]) -> ast.Node:
+    """A copy of ``node`` whose operands read the values :meth:`Compiler._stacked` set."""
+    by_id = {id(n): Slot(n.loc, s) for n, s in zip(operands, slots, strict=True)}
+
+    def sub(n: ast.Node | None) -> Any:
+        return by_id.get(id(n), n) if n is not None else None
+
+    clone = copy.copy(node)
+    if isinstance(clone, ast.Binary):
+        clone.left, clone.right = sub(clone.left), sub(clone.right)
+    elif isinstance(clone, ast.Array):
+        clone.nodes = [sub(n) for n in clone.nodes]
+    elif isinstance(clone, ast.Map):
+        pairs = []
+        for pair in clone.pairs:
+            twin = copy.copy(pair)
+            twin.key, twin.value = sub(pair.key), sub(pair.value)
+            pairs.append(twin)
+        clone.pairs = pairs
+    elif isinstance(clone, ast.Builtin):
+        clone.args = [sub(n) for n in clone.args]
+    elif isinstance(clone, ast.Member):
+        clone.node, clone.prop = sub(clone.node), sub(clone.prop)
+    elif isinstance(clone, ast.Slice):
+        to = clone.to if clone.to is not None else operands[1]
+        clone.node, clone.to, clone.from_ = sub(clone.node), sub(to), sub(clone.from_)
+    return clone
+
+
+def _stacked_map(
+    c: Ctx,
+    items: list[Any],
+    body: Fn | None,
+    extra: Fn | None,
+    elem: int,
+    index: int,
+    acc: int,
+    cost: int,
+    throws: bool,
+) -> GoList:
+    """map() whose predicate leaves stale VM values: each result is pushed after them and
+    OpArray pops the top len(items) (compiler.go "map": OpGetLen; OpEnd; OpArray)."""
+    stack = c.stack
+    slots = c.slots
+    assert body is not None
+    for i, item in enumerate(items):
+        _spend(c, cost, i)
+        slots[elem] = item
+        slots[index] = i
+        stack.append(body(c))  # after the stale values this iteration's body left
+    return _pop_array(stack, len(items))
+
+
+def _stacked_filter(
+    c: Ctx,
+    items: list[Any],
+    body: Fn | None,
+    extra: Fn | None,
+    elem: int,
+    index: int,
+    acc: int,
+    cost: int,
+    throws: bool,
+) -> GoList:
+    """filter() whose predicate leaves stale VM values: a kept item is pushed (OpPointer)
+    after them and OpArray pops the top count (compiler.go "filter": OpGetCount; OpArray)."""
+    stack = c.stack
+    slots = c.slots
+    count = 0
+    for i, item in enumerate(items):
+        _spend(c, cost, i)
+        slots[elem] = item
+        slots[index] = i
+        assert body is not None
+        if _bool(body(c)):
+            stack.append(item)
+            count += 1
+    return _pop_array(stack, count)
+
+
+def _pop_array(stack: list[Any], size: int) -> GoList:
+    if not size:
+        return GoList()
+    values = GoList(stack[-size:])
+    del stack[-size:]
+    return values

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from orchctl.expr import ExprCompileError, ExprRuntimeError, compile_expr, stringify
+from orchctl.expr.gofmt import go_sprint
 from orchctl.expr.values import type_name
 
 
@@ -201,3 +202,67 @@ def test_if_expression_errors_point_at_1_1_as_expr_does() -> None:
     with pytest.raises(ExprCompileError) as caught:
         compile_expr("filter(if true { 1 } else { 1 }, 1)")
     assert (caught.value.line, caught.value.column) == (1, 1)
+
+
+# expr-lang v1.17.7's findLast/findLastIndex leave their loop's `index >= 0` bools on the VM
+# stack (compiler.go emitLoopBackwards); an op popping several values takes them. Every
+# expected answer below is the Go oracle's (tests/oracle, expr-lang v1.17.7).
+@pytest.mark.parametrize(
+    ("source", "sprint"),
+    [
+        ("[1, findLast([1,2], # > 5)]", "[false <nil>]"),
+        ("[1, 1, findLast([], true)]", "[1 false <nil>]"),
+        ("[1, [2, findLast([1,2,3], # == 2)]]", "[true [true 2]]"),
+        ("[findLast([1],true), 1, last(filter([1,2], # > 1))]", "[1 true 2]"),
+        ("[1, findLast([1, 2], findLast([true], true))]", "[true 2]"),
+        ("map([1,2], findLast([1], true))", "[true 1]"),  # OpArray pops the top len
+        ("filter([1,2], findLast([true], true))", "[true 2]"),  # OpArray pops the top count
+        ("findLast([1, 2], # > 5)", "<nil>"),  # alone, the stale values stay invisible
+    ],
+)
+def test_findlast_stale_stack_values_reach_a_multi_operand_node(source: str, sprint: str) -> None:
+    assert go_sprint(_value(source)) == sprint
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("1 + findLastIndex([1], true)", "invalid operation: bool + int"),
+        ("1 * findLastIndex([], true)", "invalid operation: bool * <nil>"),
+        ("findLast([1],true) + findLast([2], true)", "invalid operation: bool + int"),
+        ("{a: findLast([], true)}", "interface conversion: interface {} is bool, not string"),
+        (
+            'hasPrefix("a", findLast([], true))',
+            "interface conversion: interface {} is bool, not string",
+        ),
+        ("[1,2,3][1:findLastIndex([1], true)]", "cannot slice 1"),
+        # OpMap pops the pairs and asserts each key from the last pair back
+        (
+            "{c: 1, amount: findLast([], true), a: 1}",
+            "interface conversion: interface {} is bool, not string",
+        ),
+        ("[1,2,3][findLastIndex([1], true):]", "cannot slice 0"),  # `to` is OpLen of the array
+    ],
+)
+def test_findlast_stale_stack_values_make_the_enclosing_op_fail(source: str, message: str) -> None:
+    assert _run_error(source).message == message
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("1 == findIndex([], true)", "interface conversion: interface {} is nil, not int"),
+        ("findIndex([], true) == 1", "interface conversion: interface {} is nil, not int"),
+        ("1 != findLastIndex([1], false)", "interface conversion: interface {} is bool, not int"),
+        ('"a" == findLast(["a"], false)', "interface conversion: interface {} is bool, not string"),
+    ],
+)
+def test_equality_of_two_ints_or_strings_asserts_both_as_opequalint_does(
+    source: str, message: str
+) -> None:
+    assert _run_error(source).message == message
+
+
+def test_typed_equality_still_compares() -> None:
+    assert _value("1 == count([], true)") is False
+    assert _value('"a" != trim(" a ")') is False
