@@ -915,7 +915,7 @@ def sort_values(items: list[Any], order: Any, *, keys: list[Any] | None = None) 
         if _str(order) == "desc":
             desc = True
         elif order != "asc":
-            raise RtError(f"invalid order {order}, expected asc or desc")
+            raise RtError(f"invalid order {order}, expected asc or desc", wrapped=True)
     if keys is None:
         return GoList(sorted(items, key=functools.cmp_to_key(_cmp), reverse=desc))
     key_list: list[Any] = keys
@@ -930,9 +930,9 @@ def sort_values(items: list[Any], order: Any, *, keys: list[Any] | None = None) 
 @builtin("sort")
 def _sort(args: list[Any]) -> GoList:
     _arity(args, 1, 2)
-    if not isinstance(args[0], list | tuple):
-        raise RtError(f"invalid argument for sort (type {type_name(args[0])})")
-    return sort_values(elems(args[0]), args[1] if len(args) == 2 else None)
+    # expr copies only arrays; anything else (a map, nil, a number) sorts as no elements.
+    items = elems(args[0]) if isinstance(args[0], list | tuple) else []
+    return sort_values(items, args[1] if len(args) == 2 else None)
 
 
 def _bit_int(name: str, value: Any) -> int:

@@ -266,3 +266,29 @@ def test_equality_of_two_ints_or_strings_asserts_both_as_opequalint_does(
 def test_typed_equality_still_compares() -> None:
     assert _value("1 == count([], true)") is False
     assert _value('"a" != trim(" a ")') is False
+
+
+@pytest.mark.parametrize(
+    "source", ["sort(event)", 'sort(event.missing, "desc")', "sort(event.a)", 'sort(event, "asc")']
+)
+def test_sort_of_anything_but_an_array_is_an_empty_array(source: str) -> None:
+    # builtin.go's sort copies only []any/[]int/[]float64/[]string; anything else sorts nothing
+    result = _value(source, {"a": 1})
+    assert (type_name(result), go_sprint(result)) == ("[]interface {}", "[]")
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("sort(nil)", "cannot use nil as argument (type []int) to call sort"),
+        ("join(nil)", "cannot use nil as argument (type []string) to call join"),
+    ],
+)
+def test_nil_is_no_array_argument(source: str, message: str) -> None:
+    assert _compile_error(source) == message
+
+
+@pytest.mark.parametrize("source", ['sort(event, "x")', 'sort([1], "x")'])
+def test_sort_order_error_is_a_wrapped_go_error(source: str) -> None:
+    error = _run_error(source, {"a": 1})
+    assert error.formance_message == "invalid order x, expected asc or desc"

@@ -47,10 +47,6 @@ KNOWN_GAPS: dict[str, tuple[Callable[[Disagreement], bool], str]] = {
         "sum() of a literal array: expr's error names the operands of its internal additions in "
         "an order orchctl does not reproduce yet (sum([1, 1, []]) vs sum([[], 1])).",
     ),
-    "sort-of-map-or-nil": (
-        lambda d: "sort(" in d.request["expr"] and d.detail.startswith("phase: go='value'"),
-        "sort() of a map or nil answers [] in expr; orchctl refuses it.",
-    ),
     "constant-predicate-over-map": (
         lambda d: (
             d.detail.startswith("phase: go='value' orchctl='run'")
