@@ -1108,6 +1108,74 @@ def _fold_and_or(node: ast.Binary) -> ast.Node:
     return node
 
 
+_NUMERIC = ("int", "float")
+
+
+def _literal_kind(node: ast.Node) -> str | None:
+    """The literal fold.go folds ``node`` to ("int", "float", "string", "bool"), or None."""
+    if isinstance(node, ast.Int):
+        return "int"
+    if isinstance(node, ast.Float):
+        return "float"
+    if isinstance(node, ast.Str):
+        return "string"
+    if isinstance(node, ast.Bool):
+        return "bool"
+    if isinstance(node, ast.Unary):
+        kind = _literal_kind(node.node)
+        if node.op in ("-", "+"):
+            return kind if kind in _NUMERIC else None
+        return "bool" if node.op in ("!", "not") and kind == "bool" else None
+    if not isinstance(node, ast.Binary):
+        return None
+    a, b = _literal_kind(node.left), _literal_kind(node.right)
+    if a is None or b is None:
+        return None
+    op = node.op
+    if op == "+" and a == b == "string":
+        return "string"
+    if op in ("+", "-", "*") and a in _NUMERIC and b in _NUMERIC:
+        return "int" if a == b == "int" else "float"
+    if op in ("/", "**", "^") and a in _NUMERIC and b in _NUMERIC:
+        return "float"
+    if op == "%" and a == b == "int":
+        return "int"
+    if op == "==" and a == b and a != "float":
+        return "bool"
+    return None
+
+
+def _sum_array_fold(nodes: list[ast.Node], loc: int) -> ast.Binary:
+    """optimizer/sum_array.go's sumArrayFold: nodes[0] + (nodes[1] + (...)). Only the outer
+    addition takes sum's place (Patch); the inner ones have expr's zero location."""
+    right = nodes[-1]
+    for left in reversed(nodes[1:-1]):
+        right = ast.Binary(0, "+", left, right).finish()
+    return ast.Binary(loc, "+", nodes[0], right).finish()
+
+
+def _sum_array(node: ast.Node) -> ast.Node:
+    """``sum([a, b, c])`` of an array literal fold.go did not make a constant is additions."""
+    for name in node.__slots__:
+        child = getattr(node, name, None)
+        if isinstance(child, ast.Node):
+            setattr(node, name, _sum_array(child))
+        elif isinstance(child, list):
+            for i, item in enumerate(child):
+                if isinstance(item, ast.Node):
+                    child[i] = _sum_array(item)
+    if (
+        isinstance(node, ast.Builtin)
+        and node.name == "sum"
+        and len(node.args) == 1
+        and isinstance(node.args[0], ast.Array)
+        and len(node.args[0].nodes) >= 2
+        and any(_literal_kind(n) is None for n in node.args[0].nodes)
+    ):
+        return _sum_array_fold(node.args[0].nodes, node.loc)
+    return node
+
+
 def optimize(node: ast.Node) -> ast.Node:
     """expr's optimizer rewrites that change observable behaviour (filter()[0] -> find)."""
     node = _fold_bool(node)
@@ -1136,8 +1204,8 @@ def optimize(node: ast.Node) -> ast.Node:
     if isinstance(node, ast.Member):
         replacement = _filter_index(node)
         if replacement is not None:
-            return replacement
-    return node
+            node = replacement
+    return _sum_array(node)  # after filter_last/filter_first, as optimizer.go orders them
 
 
 def _first_last_of_filter(node: ast.Node) -> None:

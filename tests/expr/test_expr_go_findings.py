@@ -292,3 +292,28 @@ def test_nil_is_no_array_argument(source: str, message: str) -> None:
 def test_sort_order_error_is_a_wrapped_go_error(source: str) -> None:
     error = _run_error(source, {"a": 1})
     assert error.formance_message == "invalid order x, expected asc or desc"
+
+
+@pytest.mark.parametrize(
+    ("source", "message", "column"),
+    [
+        # optimizer/sum_array.go: sum([a, b, c]) is a + (b + c); the inner additions have
+        # expr's zero location, the outer one sum's
+        ("sum([1, 1, []])", "invalid operation: int + []interface {}", 1),
+        ("sum([[], 1])", "invalid operation: []interface {} + int", 1),
+        ("[sum([1, 1, nil])]", "invalid operation: int + <nil>", 1),
+        ("[sum([nil, 1, 1])]", "invalid operation: <nil> + int", 2),
+        ("sum([nil, 2 == 2])", "invalid operation: <nil> + bool", 1),
+        # an array fold.go makes a constant is summed by the builtin (the total on the right)
+        ('sum([1+1, -2, "a" + "b"])', "invalid operation: string + int", 1),
+    ],
+)
+def test_sum_of_an_array_literal_is_right_nested_additions(
+    source: str, message: str, column: int
+) -> None:
+    error = _run_error(source)
+    assert (error.message, error.column) == (message, column)
+
+
+def test_sum_of_an_array_literal_adds_strings() -> None:
+    assert _value('sum(["a", event.s, "b"])', {"s": "x"}) == "axb"

@@ -42,11 +42,6 @@ KNOWN_GAPS: dict[str, tuple[Callable[[Disagreement], bool], str]] = {
         "math.Pow with a fractional exponent uses Go's own Exp and Log (amd64 assembly), which "
         "can differ from C's by one ulp; integer exponents are ported exactly.",
     ),
-    "sum-operand-order": (
-        _has(r"\bsum\(\["),
-        "sum() of a literal array: expr's error names the operands of its internal additions in "
-        "an order orchctl does not reproduce yet (sum([1, 1, []]) vs sum([[], 1])).",
-    ),
     "constant-predicate-over-map": (
         lambda d: (
             d.detail.startswith("phase: go='value' orchctl='run'")
