@@ -118,6 +118,9 @@ class Compiler:
         self.vars: list[tuple[str, int]] = []
         # predicate frames: (element slot, index slot, acc slot)
         self.frames: list[tuple[int, int, int]] = []
+        # Slots holding a loop's first element for `#` in its initial value / order argument
+        # (see _loop): empty arrays leave _NO_ELEMENT there and reading it fails as reflect.
+        self.first_slots: set[int] = set()
 
     def slot(self) -> int:
         self.nslots += 1
@@ -225,6 +228,16 @@ class Compiler:
 
     def c_Pointer(self, node: ast.Pointer) -> Fn:
         elem, index, acc = self.frames[-1]
+        if node.name == "" and elem in self.first_slots:
+            loc = node.loc
+
+            def first_element(c: Ctx) -> Any:
+                value = c.slots[elem]
+                if value is _NO_ELEMENT:
+                    raise RtError("reflect: slice index out of range", loc)
+                return value
+
+            return first_element
         if node.name == "":
             target = elem
         elif node.name == "index":
@@ -695,7 +708,18 @@ class Compiler:
             body = self.compile(node.args[1]) if len(node.args) > 1 else None
         finally:
             self.frames.pop()
-        extra = self.compile(node.args[2]) if len(node.args) > 2 else None
+        extra: Fn | None = None
+        first = self.slot()
+        if len(node.args) > 2:
+            # reduce's initial value and sortBy's order are compiled after OpBegin
+            # (compiler.go): their `#` is this loop's first element (OpPointer at index 0),
+            # `#index` 0 and `#acc` nil, whatever predicate encloses the call.
+            self.first_slots.add(first)
+            self.frames.append((first, index, acc))
+            try:
+                extra = self.compile(node.args[2])
+            finally:
+                self.frames.pop()
         cost = _count_nodes(node.args[1]) + 1 if len(node.args) > 1 else 1
         throws = node.throws
         run = _LOOPS[name]
@@ -705,6 +729,11 @@ class Compiler:
         def loop(c: Ctx) -> Any:
             try:
                 items = iterate(collection(c))
+                if extra is not None:
+                    slots = c.slots
+                    slots[first] = items[0] if items else _NO_ELEMENT
+                    slots[index] = 0
+                    slots[acc] = None
                 return run(c, items, body, extra, elem, index, acc, cost, throws)
             except RtError as e:
                 if e.loc is None:
@@ -712,6 +741,9 @@ class Compiler:
                 raise
 
         return loop
+
+
+_NO_ELEMENT = object()  # a first_slots value: the loop's array is empty
 
 
 # --- predicate builtins: (ctx, items, body, extra, elem, index, acc, cost, throws) ---
@@ -1002,8 +1034,13 @@ def _sort_by(
     cost: int,
     throws: bool,
 ) -> GoList:
+    # OpCreate 2 takes the order before the loop and panics with its own text (vm.go).
+    order = extra(c) if extra is not None else "asc"
+    if type(order) is not str:
+        raise assert_type(order, "string")
+    if order not in ("asc", "desc"):
+        raise RtError("unknown order, use asc or desc")
     keys = _each(c, items, body, elem, index, cost)
-    order = extra(c) if extra is not None else None
     _spend(c, len(items) * max(1, len(items).bit_length()), 1)
     return sort_values(list(items), order, keys=keys)
 

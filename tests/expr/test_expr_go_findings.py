@@ -317,3 +317,35 @@ def test_sum_of_an_array_literal_is_right_nested_additions(
 
 def test_sum_of_an_array_literal_adds_strings() -> None:
     assert _value('sum(["a", event.s, "b"])', {"s": "x"}) == "axb"
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # compiler.go compiles reduce's initial value and sortBy's order after OpBegin: their
+        # `#` is the inner array's first element, `#index` 0, whatever predicate encloses them
+        ("map([10, 20], reduce([1, 2], #acc + #, #))", "[4 4]"),
+        ("map([10, 20], reduce([1, 2], #acc + #, #index))", "[3 3]"),
+        ("map([10, 20], reduce([], #acc + #, #index))", "[0 0]"),
+        ('map(["asc"], sortBy(["desc", "asc"], #, #))', "[[desc asc]]"),
+    ],
+)
+def test_initial_value_and_order_read_the_inner_loop(source: str, expected: str) -> None:
+    assert go_sprint(_value(source)) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "message", "column"),
+    [
+        ("map([10, 20], reduce([], #acc + #, #))", "reflect: slice index out of range", 36),
+        ('map(["asc"], sortBy([], #, #))', "reflect: slice index out of range", 28),
+        ("reduce([10, 20], reduce([5], #acc + #, #acc), 1)", "invalid operation: <nil> + int", 35),
+        # OpCreate takes sortBy's order before the loop, with vm.go's own text
+        ('sortBy([1, "a"], # + 1, "x")', "unknown order, use asc or desc", 1),
+    ],
+)
+def test_initial_value_and_order_fail_as_the_vm_does(
+    source: str, message: str, column: int
+) -> None:
+    error = _run_error(source)
+    assert (error.message, error.column) == (message, column)

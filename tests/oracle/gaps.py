@@ -64,14 +64,6 @@ KNOWN_GAPS: dict[str, tuple[Callable[[Disagreement], bool], str]] = {
         "Go slices strings by bytes; a cut inside a UTF-8 sequence gives bytes a Python str "
         "cannot hold, so orchctl slices whole characters there.",
     ),
-    "reduce-initial-pointer": (
-        lambda d: (
-            "reduce(" in d.request.get("expr", "")
-            and "slice index out of range" in str(d.go.get("error"))
-        ),
-        "reduce over an empty array whose initial value reads `#` of an enclosing predicate: "
-        "expr evaluates it against the inner (empty) array and fails; orchctl uses the outer.",
-    ),
 }
 
 
