@@ -15,9 +15,12 @@ from typing import Any
 from orchctl.expr import ast
 from orchctl.expr.builtins import (
     IMPLS,
+    NO_ELEMENT,
+    Unindexed,
     call_value,
     fetch,
     in_op,
+    indexed,
     iterate,
     make_range,
     slice_op,
@@ -118,9 +121,6 @@ class Compiler:
         self.vars: list[tuple[str, int]] = []
         # predicate frames: (element slot, index slot, acc slot)
         self.frames: list[tuple[int, int, int]] = []
-        # Slots holding a loop's first element for `#` in its initial value / order argument
-        # (see _loop): empty arrays leave _NO_ELEMENT there and reading it fails as reflect.
-        self.first_slots: set[int] = set()
 
     def slot(self) -> int:
         self.nslots += 1
@@ -228,16 +228,16 @@ class Compiler:
 
     def c_Pointer(self, node: ast.Pointer) -> Fn:
         elem, index, acc = self.frames[-1]
-        if node.name == "" and elem in self.first_slots:
+        if node.name == "":
             loc = node.loc
 
-            def first_element(c: Ctx) -> Any:
+            def element(c: Ctx) -> Any:
                 value = c.slots[elem]
-                if value is _NO_ELEMENT:
-                    raise RtError("reflect: slice index out of range", loc)
+                if value.__class__ is Unindexed:
+                    raise RtError(value.message, loc)  # OpPointer indexes the array here
                 return value
 
-            return first_element
+            return element
         if node.name == "":
             target = elem
         elif node.name == "index":
@@ -714,7 +714,6 @@ class Compiler:
             # reduce's initial value and sortBy's order are compiled after OpBegin
             # (compiler.go): their `#` is this loop's first element (OpPointer at index 0),
             # `#index` 0 and `#acc` nil, whatever predicate encloses the call.
-            self.first_slots.add(first)
             self.frames.append((first, index, acc))
             try:
                 extra = self.compile(node.args[2])
@@ -731,7 +730,7 @@ class Compiler:
                 items = iterate(collection(c))
                 if extra is not None:
                     slots = c.slots
-                    slots[first] = items[0] if items else _NO_ELEMENT
+                    slots[first] = items[0] if items else NO_ELEMENT
                     slots[index] = 0
                     slots[acc] = None
                 return run(c, items, body, extra, elem, index, acc, cost, throws)
@@ -741,9 +740,6 @@ class Compiler:
                 raise
 
         return loop
-
-
-_NO_ELEMENT = object()  # a first_slots value: the loop's array is empty
 
 
 # --- predicate builtins: (ctx, items, body, extra, elem, index, acc, cost, throws) ---
@@ -772,7 +768,7 @@ def _scan(
             _tick(c, i)
         slots[elem] = item
         slots[index] = i
-        r = body(c) if body is not None else item
+        r = body(c) if body is not None else indexed(item)
         if r is stop:
             return i, item
         if r is not (not stop):
@@ -836,7 +832,7 @@ def _find(
     found, item = _scan(c, items, body, elem, index, cost, True)
     if found < 0 and throws:
         raise RtError("reflect: slice index out of range", wrapped=True)
-    return item
+    return indexed(item)
 
 
 def _find_index(
@@ -864,7 +860,7 @@ def _each(c: Ctx, items: list[Any], body: Fn | None, elem: int, index: int, cost
             _tick(c, i)
         slots[elem] = item
         slots[index] = i
-        out.append(body(c) if body is not None else item)
+        out.append(body(c) if body is not None else indexed(item))
     return out
 
 
@@ -901,8 +897,15 @@ def _filter(
     cost: int,
     throws: bool,
 ) -> GoList:
-    results = _each(c, items, body, elem, index, cost)
-    return GoList(item for item, r in zip(items, results, strict=True) if _bool(r))
+    slots = c.slots
+    out = GoList()
+    for i, item in enumerate(items):
+        _spend(c, cost, i)
+        slots[elem] = item
+        slots[index] = i
+        if _bool(body(c) if body is not None else indexed(item)):
+            out.append(indexed(item))  # OpPointer of a kept item, before the next predicate
+    return out
 
 
 def _map(
@@ -969,7 +972,7 @@ def _find_last(
         slots[elem] = items[i]
         slots[index] = i
         if _bool(body(c) if body is not None else items[i]):
-            return items[i]
+            return indexed(items[i])
     stack.append(False)
     if throws:
         raise RtError("reflect: slice index out of range", wrapped=True)
@@ -1012,6 +1015,9 @@ def _group_by(
     throws: bool,
 ) -> GoAnyMap:
     groups = GoAnyMap()
+    if items and items[0].__class__ is Unindexed:  # OpGroupBy reads the item after its key
+        _each(c, items[:1], body, elem, index, cost)
+        indexed(items[0])
     for item, key in zip(items, _each(c, items, body, elem, index, cost), strict=True):
         try:
             bucket = groups.get(key)
@@ -1019,7 +1025,7 @@ def _group_by(
             raise unhashable(key, groups) from None
         if bucket is None:
             bucket = groups[key] = GoList()
-        bucket.append(item)
+        bucket.append(indexed(item))
     return groups
 
 
@@ -1040,6 +1046,9 @@ def _sort_by(
         raise assert_type(order, "string")
     if order not in ("asc", "desc"):
         raise RtError("unknown order, use asc or desc")
+    if items and items[0].__class__ is Unindexed:  # OpSortBy reads the item after its key
+        _each(c, items[:1], body, elem, index, cost)
+        indexed(items[0])
     keys = _each(c, items, body, elem, index, cost)
     _spend(c, len(items) * max(1, len(items).bit_length()), 1)
     return sort_values(list(items), order, keys=keys)
@@ -1063,7 +1072,7 @@ def _reduce(
     else:
         if not items:
             raise RtError("reduce of empty array with no initial value")
-        slots[acc] = items[0]
+        slots[acc] = indexed(items[0])
         start = 1
     assert body is not None
     for i in range(start, len(items)):
@@ -1410,7 +1419,7 @@ def _stacked_filter(
         slots[index] = i
         assert body is not None
         if _bool(body(c)):
-            stack.append(item)
+            stack.append(indexed(item))
             count += 1
     return _pop_array(stack, count)
 

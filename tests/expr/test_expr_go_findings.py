@@ -349,3 +349,46 @@ def test_initial_value_and_order_fail_as_the_vm_does(
 ) -> None:
     error = _run_error(source)
     assert (error.message, error.column) == (message, column)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # reflect.Value.Len works on a map: a loop over one runs len(map) times and fails only
+        # where OpPointer, OpGroupBy or OpSortBy index it
+        ("filter(event, false)", "[]"),
+        ("map(event, 1)", "[1 1]"),
+        ("all(event, true)", "true"),
+        ("sum(event, 1)", "2"),
+        ("reduce(event, #acc, 5)", "5"),
+        ("filter(map(1..2, event), any(#, true))", "[map[a:1 b:2] map[a:1 b:2]]"),
+    ],
+)
+def test_a_loop_over_a_map_never_indexes_it_unless_it_reads_an_element(
+    source: str, expected: str
+) -> None:
+    assert go_sprint(_value(source, {"a": 1, "b": 2})) == expected
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "filter(event, true)",
+        "map(event, #)",
+        "any(event, # > 1)",
+        "groupBy(event, 1)",
+        "sortBy(event, 1)",
+        "reduce(event, 1)",
+        "sum(event)",
+        "count(event)",
+    ],
+)
+def test_reading_an_element_of_a_map_fails_as_reflect(source: str) -> None:
+    error = _run_error(source, {"a": 1, "b": 2})
+    assert error.formance_message == "reflect: call of reflect.Value.Index on map Value"
+
+
+def test_a_map_loop_fails_where_it_reads_not_before() -> None:
+    # reduce's initial value runs before any element is read
+    error = _run_error("reduce(event, 1, findLastIndex(concat([1, 2, 3], []), #[0]))", {"a": 1})
+    assert (error.message, error.column) == ("cannot fetch 0 from int", 56)

@@ -42,14 +42,6 @@ KNOWN_GAPS: dict[str, tuple[Callable[[Disagreement], bool], str]] = {
         "math.Pow with a fractional exponent uses Go's own Exp and Log (amd64 assembly), which "
         "can differ from C's by one ulp; integer exponents are ported exactly.",
     ),
-    "constant-predicate-over-map": (
-        lambda d: (
-            d.detail.startswith("phase: go='value' orchctl='run'")
-            and "Index on map Value" in str(d.orchctl.get("error"))
-        ),
-        "a predicate builtin with a constant predicate over a non-empty map never indexes it in "
-        "expr (the optimizer drops the loop); orchctl indexes it and fails as reflect does.",
-    ),
     "fused-predicates": (
         _has(r"filter\(filter\(|filter\(.*\)\s*\|\s*map\("),
         "expr's predicate_combination and filter_map optimizers fuse filter(filter(a, p), q) "
