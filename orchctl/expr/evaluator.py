@@ -710,7 +710,13 @@ class Compiler:
             self.frames.pop()
         extra: Fn | None = None
         first = self.slot()
-        if len(node.args) > 2:
+        if node.mapped is not None:  # filter_map's Map, passed where the others take extra
+            self.frames.append((elem, index, acc))
+            try:
+                extra = self.compile(node.mapped)
+            finally:
+                self.frames.pop()
+        elif len(node.args) > 2:
             # reduce's initial value and sortBy's order are compiled after OpBegin
             # (compiler.go): their `#` is this loop's first element (OpPointer at index 0),
             # `#index` 0 and `#acc` nil, whatever predicate encloses the call.
@@ -728,7 +734,7 @@ class Compiler:
         def loop(c: Ctx) -> Any:
             try:
                 items = iterate(collection(c))
-                if extra is not None:
+                if extra is not None and node.mapped is None:
                     slots = c.slots
                     slots[first] = items[0] if items else NO_ELEMENT
                     slots[index] = 0
@@ -830,9 +836,11 @@ def _find(
     throws: bool,
 ) -> Any:
     found, item = _scan(c, items, body, elem, index, cost, True)
-    if found < 0 and throws:
-        raise RtError("reflect: slice index out of range", wrapped=True)
-    return indexed(item)
+    if found < 0:
+        if throws:
+            raise RtError("reflect: slice index out of range", wrapped=True)
+        return None
+    return indexed(item) if extra is None else extra(c)
 
 
 def _find_index(
@@ -904,7 +912,8 @@ def _filter(
         slots[elem] = item
         slots[index] = i
         if _bool(body(c) if body is not None else indexed(item)):
-            out.append(indexed(item))  # OpPointer of a kept item, before the next predicate
+            # OpPointer of a kept item (or filter_map's Map), before the next predicate
+            out.append(indexed(item) if extra is None else extra(c))
     return out
 
 
@@ -972,7 +981,7 @@ def _find_last(
         slots[elem] = items[i]
         slots[index] = i
         if _bool(body(c) if body is not None else items[i]):
-            return indexed(items[i])
+            return indexed(items[i]) if extra is None else extra(c)
     stack.append(False)
     if throws:
         raise RtError("reflect: slice index out of range", wrapped=True)
@@ -1222,9 +1231,78 @@ def _sum_array(node: ast.Node) -> ast.Node:
     return node
 
 
+def _reads_index(node: ast.Node) -> bool:
+    if isinstance(node, ast.Pointer) and node.name == "index":
+        return True
+    for name in node.__slots__:
+        child = getattr(node, name, None)
+        kids = child if isinstance(child, list) else [child]
+        if any(isinstance(k, ast.Node) and _reads_index(k) for k in kids):
+            return True
+    return False
+
+
+def _filter_map(node: ast.Node) -> ast.Node:
+    """optimizer/filter_map.go: map(filter(a, p), q) without `#index` in q is one loop, a
+    filter yielding q for each match (so a map's elements are never indexed)."""
+    for name in node.__slots__:
+        child = getattr(node, name, None)
+        if isinstance(child, ast.Node):
+            setattr(node, name, _filter_map(child))
+        elif isinstance(child, list):
+            for i, item in enumerate(child):
+                if isinstance(item, ast.Node):
+                    child[i] = _filter_map(item)
+    if not (isinstance(node, ast.Builtin) and node.name == "map" and len(node.args) == 2):
+        return node
+    target, mapped = node.args
+    if (
+        isinstance(mapped, ast.Predicate)
+        and not _reads_index(mapped)
+        and isinstance(target, ast.Builtin)
+        and target.name == "filter"
+        and len(target.args) == 2
+        and target.mapped is None
+    ):
+        fused = ast.Builtin(node.loc, "filter", list(target.args))
+        fused.mapped = mapped.node
+        fused.depth = node.depth
+        return fused
+    return node
+
+
+def _filter_filter(node: ast.Node) -> ast.Node:
+    """fold.go: filter(filter(a, p), q) is filter(a, p && q), the `&&` at expr's zero
+    location (then folded with the rest, so filter(filter(a, true), q) is filter(a, q))."""
+    for name in node.__slots__:
+        child = getattr(node, name, None)
+        if isinstance(child, ast.Node):
+            setattr(node, name, _filter_filter(child))
+        elif isinstance(child, list):
+            for i, item in enumerate(child):
+                if isinstance(item, ast.Node):
+                    child[i] = _filter_filter(item)
+    if not (isinstance(node, ast.Builtin) and node.name == "filter" and len(node.args) == 2):
+        return node
+    base, outer = node.args
+    if (
+        isinstance(base, ast.Builtin)
+        and base.name == "filter"
+        and len(base.args) == 2
+        and isinstance(base.args[1], ast.Predicate)
+        and isinstance(outer, ast.Predicate)
+    ):
+        both = ast.Binary(0, "&&", base.args[1].node, outer.node).finish()
+        fused = ast.Builtin(node.loc, "filter", [base.args[0], ast.Predicate(0, both).finish()])
+        fused.depth = node.depth
+        return fused
+    return node
+
+
 def optimize(node: ast.Node) -> ast.Node:
     """expr's optimizer rewrites that change observable behaviour (filter()[0] -> find)."""
-    node = _fold_bool(node)
+    node = _fold_bool(_filter_filter(node))
+    node = _filter_map(node)
     _first_last_of_filter(node)
     stack = [node]
     while stack:
@@ -1268,6 +1346,7 @@ def _first_last_of_filter(node: ast.Node) -> None:
     if isinstance(target, ast.Builtin) and target.name == "filter" and len(target.args) == 2:
         node.name = "find" if node.name == "first" else "findLast"
         node.args = list(target.args)
+        node.mapped = target.mapped
 
 
 def _filter_index(node: ast.Member) -> ast.Node | None:
@@ -1284,6 +1363,7 @@ def _filter_index(node: ast.Member) -> ast.Node | None:
         return None
     found = ast.Builtin(node.loc, "find" if value == 0 else "findLast", list(target.args))
     found.throws = True
+    found.mapped = target.mapped
     found.depth = node.depth
     return found
 
@@ -1419,7 +1499,7 @@ def _stacked_filter(
         slots[index] = i
         assert body is not None
         if _bool(body(c)):
-            stack.append(indexed(item))
+            stack.append(indexed(item) if extra is None else extra(c))
             count += 1
     return _pop_array(stack, count)
 

@@ -392,3 +392,33 @@ def test_a_map_loop_fails_where_it_reads_not_before() -> None:
     # reduce's initial value runs before any element is read
     error = _run_error("reduce(event, 1, findLastIndex(concat([1, 2, 3], []), #[0]))", {"a": 1})
     assert (error.message, error.column) == ("cannot fetch 0 from int", 56)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # optimizer/filter_map.go: filter(a, p) | map(q) is one loop yielding q per match,
+        # so a map's elements are never indexed; filter_first/filter_last keep the Map
+        ("event | filter(true) | map(1)", "[1]"),
+        ("first(event | filter(true) | map([]))", "[]"),
+        ("last([1, 2, 3] | filter(# > 1) | map(# * 10))", "30"),
+        ("([1, 2, 3] | filter(# > 1) | map(# * 10))[0]", "20"),
+        ("[1, 2, 3] | filter(# > 1) | map(#index)", "[0 1]"),  # `#index` blocks the fusion
+    ],
+)
+def test_filter_then_map_is_one_loop(source: str, expected: str) -> None:
+    assert go_sprint(_value(source, {"a": 1})) == expected
+
+
+def test_fused_filter_map_fails_where_the_fused_loop_does() -> None:
+    error = _run_error("last([1.5, 2] | filter(#?.x) | map(1))")
+    assert (error.message, error.column) == ("cannot fetch x from int", 27)
+    error = _run_error("filter(event, true) | map(#)", {"a": 1})
+    assert error.formance_message == "reflect: call of reflect.Value.Index on map Value"
+
+
+def test_filter_of_filter_is_one_loop_with_both_predicates() -> None:
+    # fold.go: filter(filter(a, p), q) is filter(a, p && q), so q runs on 2 before p on "a"
+    error = _run_error('filter(filter([2, "a"], # == 2 || # > 1), # > "b")')
+    assert (error.message, error.column) == ("invalid operation: int > string", 45)
+    assert go_sprint(_value("[1, 2, 3] | filter(# > 1) | filter(# < 3) | map(# * 2)")) == "[4]"

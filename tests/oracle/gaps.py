@@ -44,11 +44,6 @@ KNOWN_GAPS: dict[str, tuple[Callable[[Disagreement], bool], str]] = {
         "math.Pow with a fractional exponent uses Go's own Exp and Log (amd64 assembly), which "
         "can differ from C's by one ulp; integer exponents are ported exactly.",
     ),
-    "fused-predicates": (
-        _has(r"filter\(filter\(|filter\(.*\)\s*\|\s*map\("),
-        "expr's predicate_combination and filter_map optimizers fuse filter(filter(a, p), q) "
-        "and filter | map into one loop, so which element fails first differs.",
-    ),
     "string-byte-slicing": (
         lambda d: (
             d.detail.startswith(("sprint", "var", "type"))
