@@ -153,7 +153,7 @@ class Builtin(Node):
         self.mapped: Node | None = None
 
     def children(self) -> list[Node]:
-        return list(self.args)
+        return list(self.args) if self.mapped is None else [*self.args, self.mapped]
 
 
 class Predicate(Node):

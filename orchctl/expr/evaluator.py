@@ -728,7 +728,8 @@ class Compiler:
         cost = _count_nodes(node.args[1]) + 1 if len(node.args) > 1 else 1
         throws = node.throws
         run = _LOOPS[name]
-        if name in ("map", "filter") and body is not None and _leaves_stale(node.args[1]):
+        stale = node.args[1:2] if node.mapped is None else [node.args[1], node.mapped]
+        if name in ("map", "filter") and body is not None and any(map(_leaves_stale, stale)):
             run = _stacked_map if name == "map" else _stacked_filter
 
         def loop(c: Ctx) -> Any:

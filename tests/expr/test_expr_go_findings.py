@@ -422,3 +422,8 @@ def test_filter_of_filter_is_one_loop_with_both_predicates() -> None:
     error = _run_error('filter(filter([2, "a"], # == 2 || # > 1), # > "b")')
     assert (error.message, error.column) == ("invalid operation: int > string", 45)
     assert go_sprint(_value("[1, 2, 3] | filter(# > 1) | filter(# < 3) | map(# * 2)")) == "[4]"
+
+
+def test_fused_filter_map_keeps_the_stale_values_its_map_leaves() -> None:
+    # the fused loop's OpArray pops `count` values, stale findLast bools included
+    assert go_sprint(_value("[1, 2] | filter(true) | map(findLast([1], true))")) == "[true 1]"
