@@ -452,12 +452,13 @@ class Compiler:
             p = right(c)
             if v is None or p is None:
                 return False
+            # OpMatches asserts the pattern first: regexp.Match(b.(string), a.([]byte))
+            if p.__class__ is not str:
+                raise RtError(assert_type(p, "string").msg, loc)
             if v.__class__ is not str:
                 raise RtError(
                     f"interface conversion: interface {{}} is {type_name(v)}, not []uint8", loc
                 )
-            if p.__class__ is not str:
-                raise RtError(assert_type(p, "string").msg, loc)
             try:
                 return compile_regex(p).search(v)
             except RegexError as exc:

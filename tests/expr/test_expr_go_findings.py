@@ -427,3 +427,14 @@ def test_filter_of_filter_is_one_loop_with_both_predicates() -> None:
 def test_fused_filter_map_keeps_the_stale_values_its_map_leaves() -> None:
     # the fused loop's OpArray pops `count` values, stale findLast bools included
     assert go_sprint(_value("[1, 2] | filter(true) | map(findLast([1], true))")) == "[true 1]"
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["event.asset[0] matches [] ?? 1", '"2.5" matches (findLast([1], {false})) ?? false'],
+)
+def test_matches_asserts_its_pattern_before_its_subject(source: str) -> None:
+    # vm.go OpMatches: regexp.Match(b.(string), a.([]byte)) asserts the pattern first
+    message = _run_error(source, {"asset": "COIN"}).message
+    assert message.startswith("interface conversion: interface {} is ")
+    assert message.endswith(", not string")
