@@ -141,16 +141,19 @@ class Call(Node):
 
 
 class Builtin(Node):
-    __slots__ = ("args", "name", "throws")
+    __slots__ = ("args", "mapped", "name", "throws")
 
     def __init__(self, loc: int, name: str, args: list[Node]) -> None:
         super().__init__(loc)
         self.name = name
         self.args = args
         self.throws = False
+        # filter/find/findLast: what a match yields instead of the element (expr's Map,
+        # set by the optimizer's filter_map: `filter(a, p) | map(q)` is one loop)
+        self.mapped: Node | None = None
 
     def children(self) -> list[Node]:
-        return list(self.args)
+        return list(self.args) if self.mapped is None else [*self.args, self.mapped]
 
 
 class Predicate(Node):

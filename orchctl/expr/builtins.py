@@ -157,6 +157,29 @@ def call_value(fn: Any, args: list[Any]) -> Any:
     raise RtError(f"reflect: call of reflect.Value.Call on {kind_name(fn)} Value")
 
 
+class Unindexed:
+    """An element expr's VM never reads unless something indexes it (OpPointer, OpGroupBy,
+    OpSortBy): reading it fails with ``message``."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
+# A map's elements: reflect.Value.Len works on a map, Index does not, so a loop over a map
+# runs len(map) times and fails only where it reads an element.
+MAP_ELEMENT = Unindexed("reflect: call of reflect.Value.Index on map Value")
+NO_ELEMENT = Unindexed("reflect: slice index out of range")  # index 0 of an empty array
+
+
+def indexed(item: Any) -> Any:
+    """``item`` as OpPointer reads it."""
+    if item.__class__ is Unindexed:
+        raise RtError(item.message)
+    return item
+
+
 def iterate(value: Any) -> list[Any]:
     """The elements a predicate builtin loops over."""
     t = type(value)
@@ -170,12 +193,10 @@ def iterate(value: Any) -> list[Any]:
         return [GoUint8(b) for b in value.encode("utf-8", "surrogatepass")]
     if isinstance(value, list):
         return elems(value)
-    # reflect's Len comes first and panics on a scalar; a map has a Len but no Index (so an
-    # empty map loops zero times).
-    if isinstance(value, dict) and not value:
-        return []
-    method = "Index" if isinstance(value, dict) else "Len"
-    raise RtError(f"reflect: call of reflect.Value.{method} on {kind_name(value)} Value")
+    # reflect's Len comes first and panics on a scalar; a map has a Len but no Index.
+    if isinstance(value, dict):
+        return [MAP_ELEMENT] * len(value)
+    raise RtError(f"reflect: call of reflect.Value.Len on {kind_name(value)} Value")
 
 
 def in_op(needle: Any, coll: Any) -> bool:
@@ -915,7 +936,7 @@ def sort_values(items: list[Any], order: Any, *, keys: list[Any] | None = None) 
         if _str(order) == "desc":
             desc = True
         elif order != "asc":
-            raise RtError(f"invalid order {order}, expected asc or desc")
+            raise RtError(f"invalid order {order}, expected asc or desc", wrapped=True)
     if keys is None:
         return GoList(sorted(items, key=functools.cmp_to_key(_cmp), reverse=desc))
     key_list: list[Any] = keys
@@ -930,9 +951,9 @@ def sort_values(items: list[Any], order: Any, *, keys: list[Any] | None = None) 
 @builtin("sort")
 def _sort(args: list[Any]) -> GoList:
     _arity(args, 1, 2)
-    if not isinstance(args[0], list | tuple):
-        raise RtError(f"invalid argument for sort (type {type_name(args[0])})")
-    return sort_values(elems(args[0]), args[1] if len(args) == 2 else None)
+    # expr copies only arrays; anything else (a map, nil, a number) sorts as no elements.
+    items = elems(args[0]) if isinstance(args[0], list | tuple) else []
+    return sort_values(items, args[1] if len(args) == 2 else None)
 
 
 def _bit_int(name: str, value: Any) -> int:

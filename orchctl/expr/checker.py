@@ -659,7 +659,7 @@ class Checker:
             if param.kind == "float":
                 continue
             if t.kind == "nil":
-                if param.kind in ("unknown", "array", "map"):
+                if param.kind == "unknown":  # expr lets nil through to Ptr and Interface only
                     continue
                 raise _Mismatch(
                     f"cannot use nil as argument (type {param}) to call {name}", arg.loc

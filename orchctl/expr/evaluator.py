@@ -15,9 +15,12 @@ from typing import Any
 from orchctl.expr import ast
 from orchctl.expr.builtins import (
     IMPLS,
+    NO_ELEMENT,
+    Unindexed,
     call_value,
     fetch,
     in_op,
+    indexed,
     iterate,
     make_range,
     slice_op,
@@ -225,6 +228,16 @@ class Compiler:
 
     def c_Pointer(self, node: ast.Pointer) -> Fn:
         elem, index, acc = self.frames[-1]
+        if node.name == "":
+            loc = node.loc
+
+            def element(c: Ctx) -> Any:
+                value = c.slots[elem]
+                if value.__class__ is Unindexed:
+                    raise RtError(value.message, loc)  # OpPointer indexes the array here
+                return value
+
+            return element
         if node.name == "":
             target = elem
         elif node.name == "index":
@@ -439,12 +452,13 @@ class Compiler:
             p = right(c)
             if v is None or p is None:
                 return False
+            # OpMatches asserts the pattern first: regexp.Match(b.(string), a.([]byte))
+            if p.__class__ is not str:
+                raise RtError(assert_type(p, "string").msg, loc)
             if v.__class__ is not str:
                 raise RtError(
                     f"interface conversion: interface {{}} is {type_name(v)}, not []uint8", loc
                 )
-            if p.__class__ is not str:
-                raise RtError(assert_type(p, "string").msg, loc)
             try:
                 return compile_regex(p).search(v)
             except RegexError as exc:
@@ -695,16 +709,38 @@ class Compiler:
             body = self.compile(node.args[1]) if len(node.args) > 1 else None
         finally:
             self.frames.pop()
-        extra = self.compile(node.args[2]) if len(node.args) > 2 else None
+        extra: Fn | None = None
+        first = self.slot()
+        if node.mapped is not None:  # filter_map's Map, passed where the others take extra
+            self.frames.append((elem, index, acc))
+            try:
+                extra = self.compile(node.mapped)
+            finally:
+                self.frames.pop()
+        elif len(node.args) > 2:
+            # reduce's initial value and sortBy's order are compiled after OpBegin
+            # (compiler.go): their `#` is this loop's first element (OpPointer at index 0),
+            # `#index` 0 and `#acc` nil, whatever predicate encloses the call.
+            self.frames.append((first, index, acc))
+            try:
+                extra = self.compile(node.args[2])
+            finally:
+                self.frames.pop()
         cost = _count_nodes(node.args[1]) + 1 if len(node.args) > 1 else 1
         throws = node.throws
         run = _LOOPS[name]
-        if name in ("map", "filter") and body is not None and _leaves_stale(node.args[1]):
+        stale = node.args[1:2] if node.mapped is None else [node.args[1], node.mapped]
+        if name in ("map", "filter") and body is not None and any(map(_leaves_stale, stale)):
             run = _stacked_map if name == "map" else _stacked_filter
 
         def loop(c: Ctx) -> Any:
             try:
                 items = iterate(collection(c))
+                if extra is not None and node.mapped is None:
+                    slots = c.slots
+                    slots[first] = items[0] if items else NO_ELEMENT
+                    slots[index] = 0
+                    slots[acc] = None
                 return run(c, items, body, extra, elem, index, acc, cost, throws)
             except RtError as e:
                 if e.loc is None:
@@ -740,7 +776,7 @@ def _scan(
             _tick(c, i)
         slots[elem] = item
         slots[index] = i
-        r = body(c) if body is not None else item
+        r = body(c) if body is not None else indexed(item)
         if r is stop:
             return i, item
         if r is not (not stop):
@@ -802,9 +838,11 @@ def _find(
     throws: bool,
 ) -> Any:
     found, item = _scan(c, items, body, elem, index, cost, True)
-    if found < 0 and throws:
-        raise RtError("reflect: slice index out of range", wrapped=True)
-    return item
+    if found < 0:
+        if throws:
+            raise RtError("reflect: slice index out of range", wrapped=True)
+        return None
+    return indexed(item) if extra is None else extra(c)
 
 
 def _find_index(
@@ -832,7 +870,7 @@ def _each(c: Ctx, items: list[Any], body: Fn | None, elem: int, index: int, cost
             _tick(c, i)
         slots[elem] = item
         slots[index] = i
-        out.append(body(c) if body is not None else item)
+        out.append(body(c) if body is not None else indexed(item))
     return out
 
 
@@ -869,8 +907,16 @@ def _filter(
     cost: int,
     throws: bool,
 ) -> GoList:
-    results = _each(c, items, body, elem, index, cost)
-    return GoList(item for item, r in zip(items, results, strict=True) if _bool(r))
+    slots = c.slots
+    out = GoList()
+    for i, item in enumerate(items):
+        _spend(c, cost, i)
+        slots[elem] = item
+        slots[index] = i
+        if _bool(body(c) if body is not None else indexed(item)):
+            # OpPointer of a kept item (or filter_map's Map), before the next predicate
+            out.append(indexed(item) if extra is None else extra(c))
+    return out
 
 
 def _map(
@@ -937,7 +983,7 @@ def _find_last(
         slots[elem] = items[i]
         slots[index] = i
         if _bool(body(c) if body is not None else items[i]):
-            return items[i]
+            return indexed(items[i]) if extra is None else extra(c)
     stack.append(False)
     if throws:
         raise RtError("reflect: slice index out of range", wrapped=True)
@@ -980,6 +1026,9 @@ def _group_by(
     throws: bool,
 ) -> GoAnyMap:
     groups = GoAnyMap()
+    if items and items[0].__class__ is Unindexed:  # OpGroupBy reads the item after its key
+        _each(c, items[:1], body, elem, index, cost)
+        indexed(items[0])
     for item, key in zip(items, _each(c, items, body, elem, index, cost), strict=True):
         try:
             bucket = groups.get(key)
@@ -987,7 +1036,7 @@ def _group_by(
             raise unhashable(key, groups) from None
         if bucket is None:
             bucket = groups[key] = GoList()
-        bucket.append(item)
+        bucket.append(indexed(item))
     return groups
 
 
@@ -1002,8 +1051,16 @@ def _sort_by(
     cost: int,
     throws: bool,
 ) -> GoList:
+    # OpCreate 2 takes the order before the loop and panics with its own text (vm.go).
+    order = extra(c) if extra is not None else "asc"
+    if type(order) is not str:
+        raise assert_type(order, "string")
+    if order not in ("asc", "desc"):
+        raise RtError("unknown order, use asc or desc")
+    if items and items[0].__class__ is Unindexed:  # OpSortBy reads the item after its key
+        _each(c, items[:1], body, elem, index, cost)
+        indexed(items[0])
     keys = _each(c, items, body, elem, index, cost)
-    order = extra(c) if extra is not None else None
     _spend(c, len(items) * max(1, len(items).bit_length()), 1)
     return sort_values(list(items), order, keys=keys)
 
@@ -1026,7 +1083,7 @@ def _reduce(
     else:
         if not items:
             raise RtError("reduce of empty array with no initial value")
-        slots[acc] = items[0]
+        slots[acc] = indexed(items[0])
         start = 1
     assert body is not None
     for i in range(start, len(items)):
@@ -1108,9 +1165,146 @@ def _fold_and_or(node: ast.Binary) -> ast.Node:
     return node
 
 
+_NUMERIC = ("int", "float")
+
+
+def _literal_kind(node: ast.Node) -> str | None:
+    """The literal fold.go folds ``node`` to ("int", "float", "string", "bool"), or None."""
+    if isinstance(node, ast.Int):
+        return "int"
+    if isinstance(node, ast.Float):
+        return "float"
+    if isinstance(node, ast.Str):
+        return "string"
+    if isinstance(node, ast.Bool):
+        return "bool"
+    if isinstance(node, ast.Unary):
+        kind = _literal_kind(node.node)
+        if node.op in ("-", "+"):
+            return kind if kind in _NUMERIC else None
+        return "bool" if node.op in ("!", "not") and kind == "bool" else None
+    if not isinstance(node, ast.Binary):
+        return None
+    a, b = _literal_kind(node.left), _literal_kind(node.right)
+    if a is None or b is None:
+        return None
+    op = node.op
+    if op == "+" and a == b == "string":
+        return "string"
+    if op in ("+", "-", "*") and a in _NUMERIC and b in _NUMERIC:
+        return "int" if a == b == "int" else "float"
+    if op in ("/", "**", "^") and a in _NUMERIC and b in _NUMERIC:
+        return "float"
+    if op == "%" and a == b == "int":
+        return "int"
+    if op == "==" and a == b and a != "float":
+        return "bool"
+    return None
+
+
+def _sum_array_fold(nodes: list[ast.Node], loc: int) -> ast.Binary:
+    """optimizer/sum_array.go's sumArrayFold: nodes[0] + (nodes[1] + (...)). Only the outer
+    addition takes sum's place (Patch); the inner ones have expr's zero location."""
+    right = nodes[-1]
+    for left in reversed(nodes[1:-1]):
+        right = ast.Binary(0, "+", left, right).finish()
+    return ast.Binary(loc, "+", nodes[0], right).finish()
+
+
+def _sum_array(node: ast.Node) -> ast.Node:
+    """``sum([a, b, c])`` of an array literal fold.go did not make a constant is additions."""
+    for name in node.__slots__:
+        child = getattr(node, name, None)
+        if isinstance(child, ast.Node):
+            setattr(node, name, _sum_array(child))
+        elif isinstance(child, list):
+            for i, item in enumerate(child):
+                if isinstance(item, ast.Node):
+                    child[i] = _sum_array(item)
+    if (
+        isinstance(node, ast.Builtin)
+        and node.name == "sum"
+        and len(node.args) == 1
+        and isinstance(node.args[0], ast.Array)
+        and len(node.args[0].nodes) >= 2
+        and any(_literal_kind(n) is None for n in node.args[0].nodes)
+    ):
+        return _sum_array_fold(node.args[0].nodes, node.loc)
+    return node
+
+
+def _reads_index(node: ast.Node) -> bool:
+    if isinstance(node, ast.Pointer) and node.name == "index":
+        return True
+    for name in node.__slots__:
+        child = getattr(node, name, None)
+        kids = child if isinstance(child, list) else [child]
+        if any(isinstance(k, ast.Node) and _reads_index(k) for k in kids):
+            return True
+    return False
+
+
+def _filter_map(node: ast.Node) -> ast.Node:
+    """optimizer/filter_map.go: map(filter(a, p), q) without `#index` in q is one loop, a
+    filter yielding q for each match (so a map's elements are never indexed)."""
+    for name in node.__slots__:
+        child = getattr(node, name, None)
+        if isinstance(child, ast.Node):
+            setattr(node, name, _filter_map(child))
+        elif isinstance(child, list):
+            for i, item in enumerate(child):
+                if isinstance(item, ast.Node):
+                    child[i] = _filter_map(item)
+    if not (isinstance(node, ast.Builtin) and node.name == "map" and len(node.args) == 2):
+        return node
+    target, mapped = node.args
+    if (
+        isinstance(mapped, ast.Predicate)
+        and not _reads_index(mapped)
+        and isinstance(target, ast.Builtin)
+        and target.name == "filter"
+        and len(target.args) == 2
+        and target.mapped is None
+    ):
+        fused = ast.Builtin(node.loc, "filter", list(target.args))
+        fused.mapped = mapped.node
+        fused.depth = node.depth
+        return fused
+    return node
+
+
+def _filter_filter(node: ast.Node) -> ast.Node:
+    """fold.go: filter(filter(a, p), q) is filter(a, p && q), the `&&` at expr's zero
+    location (then folded with the rest, so filter(filter(a, true), q) is filter(a, q))."""
+    for name in node.__slots__:
+        child = getattr(node, name, None)
+        if isinstance(child, ast.Node):
+            setattr(node, name, _filter_filter(child))
+        elif isinstance(child, list):
+            for i, item in enumerate(child):
+                if isinstance(item, ast.Node):
+                    child[i] = _filter_filter(item)
+    if not (isinstance(node, ast.Builtin) and node.name == "filter" and len(node.args) == 2):
+        return node
+    base, outer = node.args
+    if (
+        isinstance(base, ast.Builtin)
+        and base.name == "filter"
+        and len(base.args) == 2
+        and isinstance(base.args[1], ast.Predicate)
+        and isinstance(outer, ast.Predicate)
+    ):
+        both = ast.Binary(0, "&&", base.args[1].node, outer.node).finish()
+        fused = ast.Builtin(node.loc, "filter", [base.args[0], ast.Predicate(0, both).finish()])
+        fused.depth = node.depth
+        return fused
+    return node
+
+
 def optimize(node: ast.Node) -> ast.Node:
     """expr's optimizer rewrites that change observable behaviour (filter()[0] -> find)."""
-    node = _fold_bool(node)
+    node = _fold_bool(_filter_filter(node))
+    node = _filter_map(node)
     _first_last_of_filter(node)
     stack = [node]
     while stack:
@@ -1136,8 +1330,8 @@ def optimize(node: ast.Node) -> ast.Node:
     if isinstance(node, ast.Member):
         replacement = _filter_index(node)
         if replacement is not None:
-            return replacement
-    return node
+            node = replacement
+    return _sum_array(node)  # after filter_last/filter_first, as optimizer.go orders them
 
 
 def _first_last_of_filter(node: ast.Node) -> None:
@@ -1154,6 +1348,7 @@ def _first_last_of_filter(node: ast.Node) -> None:
     if isinstance(target, ast.Builtin) and target.name == "filter" and len(target.args) == 2:
         node.name = "find" if node.name == "first" else "findLast"
         node.args = list(target.args)
+        node.mapped = target.mapped
 
 
 def _filter_index(node: ast.Member) -> ast.Node | None:
@@ -1170,6 +1365,7 @@ def _filter_index(node: ast.Member) -> ast.Node | None:
         return None
     found = ast.Builtin(node.loc, "find" if value == 0 else "findLast", list(target.args))
     found.throws = True
+    found.mapped = target.mapped
     found.depth = node.depth
     return found
 
@@ -1305,7 +1501,7 @@ def _stacked_filter(
         slots[index] = i
         assert body is not None
         if _bool(body(c)):
-            stack.append(item)
+            stack.append(indexed(item) if extra is None else extra(c))
             count += 1
     return _pop_array(stack, count)
 

@@ -266,3 +266,176 @@ def test_equality_of_two_ints_or_strings_asserts_both_as_opequalint_does(
 def test_typed_equality_still_compares() -> None:
     assert _value("1 == count([], true)") is False
     assert _value('"a" != trim(" a ")') is False
+
+
+@pytest.mark.parametrize(
+    "source", ["sort(event)", 'sort(event.missing, "desc")', "sort(event.a)", 'sort(event, "asc")']
+)
+def test_sort_of_anything_but_an_array_is_an_empty_array(source: str) -> None:
+    # builtin.go's sort copies only []any/[]int/[]float64/[]string; anything else sorts nothing
+    result = _value(source, {"a": 1})
+    assert (type_name(result), go_sprint(result)) == ("[]interface {}", "[]")
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("sort(nil)", "cannot use nil as argument (type []int) to call sort"),
+        ("join(nil)", "cannot use nil as argument (type []string) to call join"),
+    ],
+)
+def test_nil_is_no_array_argument(source: str, message: str) -> None:
+    assert _compile_error(source) == message
+
+
+@pytest.mark.parametrize("source", ['sort(event, "x")', 'sort([1], "x")'])
+def test_sort_order_error_is_a_wrapped_go_error(source: str) -> None:
+    error = _run_error(source, {"a": 1})
+    assert error.formance_message == "invalid order x, expected asc or desc"
+
+
+@pytest.mark.parametrize(
+    ("source", "message", "column"),
+    [
+        # optimizer/sum_array.go: sum([a, b, c]) is a + (b + c); the inner additions have
+        # expr's zero location, the outer one sum's
+        ("sum([1, 1, []])", "invalid operation: int + []interface {}", 1),
+        ("sum([[], 1])", "invalid operation: []interface {} + int", 1),
+        ("[sum([1, 1, nil])]", "invalid operation: int + <nil>", 1),
+        ("[sum([nil, 1, 1])]", "invalid operation: <nil> + int", 2),
+        ("sum([nil, 2 == 2])", "invalid operation: <nil> + bool", 1),
+        # an array fold.go makes a constant is summed by the builtin (the total on the right)
+        ('sum([1+1, -2, "a" + "b"])', "invalid operation: string + int", 1),
+    ],
+)
+def test_sum_of_an_array_literal_is_right_nested_additions(
+    source: str, message: str, column: int
+) -> None:
+    error = _run_error(source)
+    assert (error.message, error.column) == (message, column)
+
+
+def test_sum_of_an_array_literal_adds_strings() -> None:
+    assert _value('sum(["a", event.s, "b"])', {"s": "x"}) == "axb"
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # compiler.go compiles reduce's initial value and sortBy's order after OpBegin: their
+        # `#` is the inner array's first element, `#index` 0, whatever predicate encloses them
+        ("map([10, 20], reduce([1, 2], #acc + #, #))", "[4 4]"),
+        ("map([10, 20], reduce([1, 2], #acc + #, #index))", "[3 3]"),
+        ("map([10, 20], reduce([], #acc + #, #index))", "[0 0]"),
+        ('map(["asc"], sortBy(["desc", "asc"], #, #))', "[[desc asc]]"),
+    ],
+)
+def test_initial_value_and_order_read_the_inner_loop(source: str, expected: str) -> None:
+    assert go_sprint(_value(source)) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "message", "column"),
+    [
+        ("map([10, 20], reduce([], #acc + #, #))", "reflect: slice index out of range", 36),
+        ('map(["asc"], sortBy([], #, #))', "reflect: slice index out of range", 28),
+        ("reduce([10, 20], reduce([5], #acc + #, #acc), 1)", "invalid operation: <nil> + int", 35),
+        # OpCreate takes sortBy's order before the loop, with vm.go's own text
+        ('sortBy([1, "a"], # + 1, "x")', "unknown order, use asc or desc", 1),
+    ],
+)
+def test_initial_value_and_order_fail_as_the_vm_does(
+    source: str, message: str, column: int
+) -> None:
+    error = _run_error(source)
+    assert (error.message, error.column) == (message, column)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # reflect.Value.Len works on a map: a loop over one runs len(map) times and fails only
+        # where OpPointer, OpGroupBy or OpSortBy index it
+        ("filter(event, false)", "[]"),
+        ("map(event, 1)", "[1 1]"),
+        ("all(event, true)", "true"),
+        ("sum(event, 1)", "2"),
+        ("reduce(event, #acc, 5)", "5"),
+        ("filter(map(1..2, event), any(#, true))", "[map[a:1 b:2] map[a:1 b:2]]"),
+    ],
+)
+def test_a_loop_over_a_map_never_indexes_it_unless_it_reads_an_element(
+    source: str, expected: str
+) -> None:
+    assert go_sprint(_value(source, {"a": 1, "b": 2})) == expected
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "filter(event, true)",
+        "map(event, #)",
+        "any(event, # > 1)",
+        "groupBy(event, 1)",
+        "sortBy(event, 1)",
+        "reduce(event, 1)",
+        "sum(event)",
+        "count(event)",
+    ],
+)
+def test_reading_an_element_of_a_map_fails_as_reflect(source: str) -> None:
+    error = _run_error(source, {"a": 1, "b": 2})
+    assert error.formance_message == "reflect: call of reflect.Value.Index on map Value"
+
+
+def test_a_map_loop_fails_where_it_reads_not_before() -> None:
+    # reduce's initial value runs before any element is read
+    error = _run_error("reduce(event, 1, findLastIndex(concat([1, 2, 3], []), #[0]))", {"a": 1})
+    assert (error.message, error.column) == ("cannot fetch 0 from int", 56)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # optimizer/filter_map.go: filter(a, p) | map(q) is one loop yielding q per match,
+        # so a map's elements are never indexed; filter_first/filter_last keep the Map
+        ("event | filter(true) | map(1)", "[1]"),
+        ("first(event | filter(true) | map([]))", "[]"),
+        ("last([1, 2, 3] | filter(# > 1) | map(# * 10))", "30"),
+        ("([1, 2, 3] | filter(# > 1) | map(# * 10))[0]", "20"),
+        ("[1, 2, 3] | filter(# > 1) | map(#index)", "[0 1]"),  # `#index` blocks the fusion
+    ],
+)
+def test_filter_then_map_is_one_loop(source: str, expected: str) -> None:
+    assert go_sprint(_value(source, {"a": 1})) == expected
+
+
+def test_fused_filter_map_fails_where_the_fused_loop_does() -> None:
+    error = _run_error("last([1.5, 2] | filter(#?.x) | map(1))")
+    assert (error.message, error.column) == ("cannot fetch x from int", 27)
+    error = _run_error("filter(event, true) | map(#)", {"a": 1})
+    assert error.formance_message == "reflect: call of reflect.Value.Index on map Value"
+
+
+def test_filter_of_filter_is_one_loop_with_both_predicates() -> None:
+    # fold.go: filter(filter(a, p), q) is filter(a, p && q), so q runs on 2 before p on "a"
+    error = _run_error('filter(filter([2, "a"], # == 2 || # > 1), # > "b")')
+    assert (error.message, error.column) == ("invalid operation: int > string", 45)
+    assert go_sprint(_value("[1, 2, 3] | filter(# > 1) | filter(# < 3) | map(# * 2)")) == "[4]"
+
+
+def test_fused_filter_map_keeps_the_stale_values_its_map_leaves() -> None:
+    # the fused loop's OpArray pops `count` values, stale findLast bools included
+    assert go_sprint(_value("[1, 2] | filter(true) | map(findLast([1], true))")) == "[true 1]"
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("event.asset[0] matches [] ?? 1", "interface {} is []interface {}, not string"),
+        ('"2.5" matches (findLast([1], {false})) ?? false', "interface {} is bool, not string"),
+    ],
+)
+def test_matches_asserts_its_pattern_before_its_subject(source: str, message: str) -> None:
+    # vm.go OpMatches: regexp.Match(b.(string), a.([]byte)) asserts the pattern first
+    assert _run_error(source, {"asset": "COIN"}).message == f"interface conversion: {message}"
