@@ -15,6 +15,7 @@ from typing import Any, cast
 
 from orchctl.errors import OrchctlError
 from orchctl.expr.errors import RtError
+from orchctl.expr.gomath import go_exp, go_log
 from orchctl.expr.gotime import GoDuration, GoLocation, GoTime
 
 INT_MIN = -(1 << 63)
@@ -448,7 +449,7 @@ def go_pow(x: float, y: float) -> float:
         if yf > 0.5:
             yf -= 1
             yi += 1
-        a1 = math.exp(yf * math.log(x))  # Go's own Exp/Log may differ by an ulp here
+        a1 = go_exp(yf * go_log(x))  # Go's amd64 assembly, not C's exp/log
     x1, xe = math.frexp(x)
     i = int(yi)
     while i != 0:

@@ -110,6 +110,11 @@ def test_checker_lets_through_what_go_lets_through(source: str) -> None:
         ("event.n && true", {"n": 5}, "float64", "5"),  # the optimizer folds `&& true` away
         ("event.s || true", {"s": "x"}, "bool", "true"),
         ("1_000 ^ 0x1F", None, "float64", "9.999999999999999e+92"),  # Go's math.Pow
+        # a fractional exponent: Exp(yf * Log(x)) as Go's amd64 assembly computes them
+        ("map(1..3, # ** .25)", None, "[]interface {}", "[1 1.189207115002721 1.3160740129524924]"),
+        ("event.x ^ 1.5", {"x": 1e-07}, "float64", "3.1622776601683775e-11"),
+        ("46 ** 0.25", None, "float64", "2.6042906871402183"),
+        ("6.658434672246023 ** 2.5", None, "float64", "114.40114147512654"),
         ("map(event, 1)", {}, "[]interface {}", "[]"),  # an empty map loops zero times
         ("get(event.n, 1)", {"n": 1}, "<nil>", "<nil>"),
         (

@@ -34,14 +34,6 @@ KNOWN_GAPS: dict[str, tuple[Callable[[Disagreement], bool], str]] = {
         "fmt prints a map[interface {}] with keys of different types ordered by the address of "
         "their type descriptors (int vs float64 keys): a property of the Go binary.",
     ),
-    "pow-fractional-exponent": (
-        lambda d: (
-            d.detail.startswith(("sprint", "var"))
-            and re.search(r"\*\*|\^", d.request["expr"]) is not None
-        ),
-        "math.Pow with a fractional exponent uses Go's own Exp and Log (amd64 assembly), which "
-        "can differ from C's by one ulp; integer exponents are ported exactly.",
-    ),
     "sum-operand-order": (
         _has(r"\bsum\(\["),
         "sum() of a literal array: expr's error names the operands of its internal additions in "
