@@ -271,3 +271,45 @@ def test_equality_of_two_ints_or_strings_asserts_both_as_opequalint_does(
 def test_typed_equality_still_compares() -> None:
     assert _value("1 == count([], true)") is False
     assert _value('"a" != trim(" a ")') is False
+
+
+@pytest.mark.parametrize(
+    ("source", "event", "go_type", "var"),
+    [
+        # Go slices strings by bytes; a byte that is not valid UTF-8 prints as U+FFFD once
+        # the variable travels as JSON
+        ('"é"[1:2]', None, "string", "\ufffd"),
+        ('"é"[-1:10]', None, "string", "\ufffd"),
+        ("event.s[:-1]", {"s": "a€"}, "string", "a\ufffd\ufffd"),
+        ("event.s[2:]", {"s": "aé"}, "string", "\ufffd"),
+        ('len("é"[1:2])', None, "int", "1"),  # expr's len counts runes; a bad byte is one
+        ("len(event.s[:-1])", {"s": "a€"}, "int", "3"),
+        ("event.s[:-1][1]", {"s": "a€"}, "uint8", "226"),
+        ('"é"[0:1] + "é"[1:2] == "é"', None, "bool", "true"),  # the bytes join again
+        ("event.s[:-1] + event.s[3:]", {"s": "a€"}, "string", "a€"),
+        ('join(["é"[:1], "é"[1:]]) == "é"', None, "bool", "true"),
+        ('"é"[1:2] < "z"', None, "bool", "false"),  # bytes compare: 0xA9 > 'z'
+        ('"é"[1:2] < "é"', None, "bool", "true"),  # 0xA9 < 0xC3
+        ('["é"[1:2]]', None, "[]interface {}", "[\ufffd]"),
+        ('{a: "é"[1:2]}', None, "map[string]interface {}", "map[a:\ufffd]"),
+        ('toJSON("é"[1:2])', None, "string", '"\\ufffd"'),
+        ('upper("é"[0:1])', None, "string", "\ufffd"),
+        ("len(upper(event.s[:-1]))", {"s": "a€"}, "int", "3"),
+        ("toBase64(event.s[:-1])", {"s": "a€"}, "string", "YeKC"),
+        ('fromBase64("ww==") + fromBase64("qQ==") == "é"', None, "bool", "true"),
+        ('"é" contains "é"[1:]', None, "bool", "true"),
+        ('hasPrefix("é", "é"[0:1])', None, "bool", "true"),
+        ('replace("é", "é"[1:], "x")', None, "string", "\ufffdx"),
+        ('replace("é"[1:], "", "x")', None, "string", "x\ufffdx"),
+        ('split("éa", "é"[1:])', None, "[]string", "[\ufffd a]"),
+        ('repeat("é"[1:], 2)', None, "string", "\ufffd\ufffd"),
+        ("indexOf(event.s, event.s[2:])", {"s": "a€"}, "int", "2"),
+        # strings.Index answers a byte offset, also for valid UTF-8
+        ('indexOf("é1", "1")', None, "int", "2"),
+        ('lastIndexOf("é1é1", "1")', None, "int", "5"),
+    ],
+)
+def test_strings_are_bytes_as_in_go(source: str, event: Any, go_type: str, var: str) -> None:
+    value = _value(source, event)
+    assert type_name(value) == go_type
+    assert stringify(value) == var

@@ -7,7 +7,6 @@ only shrinks).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 
@@ -55,15 +54,6 @@ KNOWN_GAPS: dict[str, tuple[Callable[[Disagreement], bool], str]] = {
         _has(r"filter\(filter\(|filter\(.*\)\s*\|\s*map\("),
         "expr's predicate_combination and filter_map optimizers fuse filter(filter(a, p), q) "
         "and filter | map into one loop, so which element fails first differs.",
-    ),
-    "string-byte-slicing": (
-        lambda d: (
-            d.detail.startswith(("sprint", "var", "type"))
-            and re.search(r"\[[^\]]*:[^\]]*\]", d.request.get("expr", "")) is not None
-            and any(ord(c) > 127 for c in json.dumps(d.request, ensure_ascii=False))
-        ),
-        "Go slices strings by bytes; a cut inside a UTF-8 sequence gives bytes a Python str "
-        "cannot hold, so orchctl slices whole characters there.",
     ),
     "reduce-initial-pointer": (
         lambda d: (
