@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 
 class Node:
@@ -15,7 +15,7 @@ class Node:
     def children(self) -> list[Node]:
         return []
 
-    def finish(self) -> Node:
+    def finish(self) -> Self:
         kids = self.children()
         self.depth = 1 + max((k.depth for k in kids), default=0)
         return self

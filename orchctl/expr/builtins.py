@@ -17,6 +17,18 @@ from typing import Any, cast
 
 from orchctl.expr.errors import RtError
 from orchctl.expr.gofmt import go_sprint, to_json
+from orchctl.expr.gostr import (
+    as_latin1,
+    as_text,
+    byte_find,
+    canonical,
+    from_go_bytes,
+    from_latin1,
+    go_bytes,
+    needs_bytes,
+    slice_bytes,
+    str_op,
+)
 from orchctl.expr.gotime import (
     DEFAULT_LAYOUTS,
     UTC,
@@ -111,7 +123,7 @@ def fetch(base: Any, key: Any) -> Any:
         raise RtError(f"cannot fetch {go_sprint(key)} from <nil>")
     if t is str:
         index = to_int(key)
-        data = base.encode("utf-8", "surrogatepass")
+        data = go_bytes(base)
         size = len(data)
         if index < 0:
             index += size
@@ -190,7 +202,7 @@ def iterate(value: Any) -> list[Any]:
     if value is None:
         raise RtError("reflect: call of reflect.Value.Len on zero Value")
     if t is str:
-        return [GoUint8(b) for b in value.encode("utf-8", "surrogatepass")]
+        return [GoUint8(b) for b in go_bytes(value)]
     if isinstance(value, list):
         return elems(value)
     # reflect's Len comes first and panics on a scalar; a map has a Len but no Index.
@@ -243,7 +255,8 @@ def make_range(start: Any, end: Any) -> GoList:
 def slice_op(base: Any, start: Any, end: Any) -> Any:
     """runtime.Slice (``start``/``end`` None when omitted)."""
     if isinstance(base, list | tuple | str):
-        length = len(base)
+        raw = isinstance(base, str) and not base.isascii()
+        length = len(go_bytes(cast(str, base))) if raw else len(base)
         a = 0 if start is None else to_int(start)
         b = length if end is None else to_int(end)
         if a < 0:
@@ -253,7 +266,7 @@ def slice_op(base: Any, start: Any, end: Any) -> Any:
         b = min(b, length)
         a = min(a, b)
         if isinstance(base, str):
-            return base[a:b]
+            return slice_bytes(base, a, b) if raw else base[a:b]  # Go slices bytes
         if type(base) in GO_LISTS:
             return type(base)(base[a:b])
         return GoList(norm(x) for x in base[a:b])
@@ -332,12 +345,12 @@ def _trim_suffix(args: list[Any]) -> str:
 
 @builtin("upper")
 def _upper(args: list[Any]) -> str:
-    return _str(args[0]).upper()
+    return as_text(_str(args[0])).upper()  # unicode.ToUpper makes a bad byte U+FFFD
 
 
 @builtin("lower")
 def _lower(args: list[Any]) -> str:
-    return _str(args[0]).lower()
+    return as_text(_str(args[0])).lower()
 
 
 def _go_split(s: str, sep: str, n: int, after: bool) -> list[str]:
@@ -354,18 +367,24 @@ def _go_split(s: str, sep: str, n: int, after: bool) -> list[str]:
     return parts
 
 
+def _split_any(s: str, sep: str, n: int, after: bool) -> list[str]:
+    if sep != "" and needs_bytes(s, sep):  # Go splits bytes; "" splits runes
+        return [from_latin1(p) for p in _go_split(as_latin1(s), as_latin1(sep), n, after)]
+    return _go_split(s, sep, n, after)
+
+
 @builtin("split")
 def _split(args: list[Any]) -> GoList:
     _arity(args, 2, 3, name="split")
     n = to_int(args[2]) if len(args) == 3 else -1
-    return GoStrList(_go_split(_str(args[0]), _str(args[1]), n, after=False))
+    return GoStrList(_split_any(_str(args[0]), _str(args[1]), n, after=False))
 
 
 @builtin("splitAfter")
 def _split_after(args: list[Any]) -> GoList:
     _arity(args, 2, 3, name="splitAfter")
     n = to_int(args[2]) if len(args) == 3 else -1
-    return GoStrList(_go_split(_str(args[0]), _str(args[1]), n, after=True))
+    return GoStrList(_split_any(_str(args[0]), _str(args[1]), n, after=True))
 
 
 @builtin("replace")
@@ -375,7 +394,10 @@ def _replace(args: list[Any]) -> str:
     n = to_int(args[3]) if len(args) == 4 else -1
     if old == "" and len(s) * len(new) > MAX_STRING:
         raise RtError("memory budget exceeded")
-    result = s.replace(old, new, n)
+    if old != "" and needs_bytes(s, old, new):  # Go replaces bytes; "" inserts between runes
+        result = from_latin1(as_latin1(s).replace(as_latin1(old), as_latin1(new), n))
+    else:
+        result = canonical(s.replace(old, new, n))
     if len(result) > MAX_STRING:
         raise RtError("memory budget exceeded")
     return result
@@ -389,7 +411,7 @@ def _repeat(args: list[Any]) -> str:
         raise RtError(f"invalid argument for repeat (expected positive integer, got {n})")
     if n > 1_000_000 or len(s) * n > MAX_STRING:
         raise RtError("memory budget exceeded")
-    return s * n
+    return canonical(s * n)
 
 
 @builtin("join")
@@ -400,7 +422,7 @@ def _join(args: list[Any]) -> str:
         shown = "%!s(<nil>)" if items is None else type_name(items)  # %s of a nil reflect.Type
         raise RtError(f"invalid argument for join (type {shown})")
     values = elems(items)
-    result = glue.join(_str(item) for item in values)
+    result = canonical(glue.join(_str(item) for item in values))
     if len(result) > MAX_STRING:
         raise RtError("memory budget exceeded")
     return result
@@ -408,22 +430,22 @@ def _join(args: list[Any]) -> str:
 
 @builtin("indexOf")
 def _index_of(args: list[Any]) -> int:
-    return _str(args[0]).find(_str(args[1]))
+    return byte_find(_str(args[0]), _str(args[1]))  # strings.Index: a byte offset
 
 
 @builtin("lastIndexOf")
 def _last_index_of(args: list[Any]) -> int:
-    return _str(args[0]).rfind(_str(args[1]))
+    return byte_find(_str(args[0]), _str(args[1]), last=True)
 
 
 @builtin("hasPrefix")
 def _has_prefix(args: list[Any]) -> bool:
-    return _str(args[0]).startswith(_str(args[1]))
+    return str_op("startsWith", _str(args[0]), _str(args[1]))
 
 
 @builtin("hasSuffix")
 def _has_suffix(args: list[Any]) -> bool:
-    return _str(args[0]).endswith(_str(args[1]))
+    return str_op("endsWith", _str(args[0]), _str(args[1]))
 
 
 # --- numbers ---
@@ -634,7 +656,7 @@ def _go_char(ch: str) -> str:
 
 @builtin("toBase64")
 def _to_base64(args: list[Any]) -> str:
-    return base64.b64encode(_str(args[0]).encode("utf-8", "surrogatepass")).decode("ascii")
+    return base64.b64encode(go_bytes(_str(args[0]))).decode("ascii")
 
 
 _B64 = set(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
@@ -642,7 +664,7 @@ _B64 = set(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
 
 @builtin("fromBase64")
 def _from_base64(args: list[Any]) -> str:
-    raw = _str(args[0]).encode("utf-8", "surrogatepass")
+    raw = go_bytes(_str(args[0]))
     try:
         data = base64.b64decode(raw, validate=True)
     except (binascii.Error, ValueError):
@@ -650,7 +672,7 @@ def _from_base64(args: list[Any]) -> str:
         if position is None:
             position = len(raw) - len(raw) % 4 if len(raw) % 4 else raw.find(b"=")
         raise RtError(f"illegal base64 data at input byte {max(position, 0)}") from None
-    return data.decode("utf-8", "replace")
+    return from_go_bytes(data)  # Go's string(bytes) keeps bytes that are not UTF-8
 
 
 # --- time ---
@@ -738,7 +760,7 @@ def _get(args: list[Any]) -> Any:
         return fetch(base, key) if type(key) is str and base.method(key) else None
     if isinstance(base, list | tuple | str):
         index = to_int(key)
-        size = len(base.encode("utf-8", "surrogatepass")) if isinstance(base, str) else len(base)
+        size = len(go_bytes(base)) if isinstance(base, str) else len(base)
         if -size <= index < size:
             return fetch(base, index)
         return None

@@ -28,6 +28,7 @@ from orchctl.expr.builtins import (
 )
 from orchctl.expr.checker import CheckError
 from orchctl.expr.errors import RtError
+from orchctl.expr.gostr import str_op
 from orchctl.expr.regex import RegexError, compile_regex
 from orchctl.expr.values import (
     GoAnyMap,
@@ -471,6 +472,8 @@ class Compiler:
             a = left(c)
             b = right(c)
             if a.__class__ is str and b.__class__ is str:
+                if not (a.isascii() and b.isascii()):
+                    return str_op(op, a, b)
                 if op == "contains":
                     return b in a
                 if op == "startsWith":

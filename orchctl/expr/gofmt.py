@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from orchctl.expr.gostr import as_text
 from orchctl.expr.gotime import GoDuration, GoLocation, GoTime
 from orchctl.expr.values import GoAnyMap, is_list, is_map, type_name
 
@@ -165,7 +166,7 @@ def stringify(value: Any) -> str:
         if not math.isfinite(value):
             return format_float_v(value)
         return format_float_json(value)
-    return go_sprint(value)
+    return as_text(go_sprint(value))  # Formance's variables travel as JSON
 
 
 def filter_matches(value: Any) -> bool:

@@ -15,6 +15,8 @@ from typing import Any, cast
 
 from orchctl.errors import OrchctlError
 from orchctl.expr.errors import RtError
+from orchctl.expr.gomath import go_exp, go_log
+from orchctl.expr.gostr import concat, go_bytes, has_raw_bytes
 from orchctl.expr.gotime import GoDuration, GoLocation, GoTime
 
 INT_MIN = -(1 << 63)
@@ -260,7 +262,10 @@ def compare(op: str, a: Any, b: Any) -> bool:
         return compare(op, *_byte_args(a, b)[:2])
     ta = type(a)
     tb = type(b)
-    if ((ta is int or ta is float) and (tb is int or tb is float)) or (ta is str and tb is str):
+    if ta is str and tb is str:
+        if has_raw_bytes(a) or has_raw_bytes(b):
+            a, b = go_bytes(a), go_bytes(b)  # Go compares bytes
+    elif (ta is int or ta is float) and (tb is int or tb is float):
         pass
     elif isinstance(a, GoTime) and isinstance(b, GoTime):
         a, b = a.total_ns(), b.total_ns()
@@ -295,7 +300,7 @@ def add(a: Any, b: Any) -> Any:
     if ta is str and tb is str:
         if len(a) + len(b) > MAX_STRING:
             raise RtError("memory budget exceeded")
-        return a + b
+        return concat(a, b)
     if isinstance(a, GoTime) and isinstance(b, GoDuration):
         return a.add_ns(b.ns)
     if isinstance(a, GoDuration) and isinstance(b, GoTime):
@@ -448,7 +453,7 @@ def go_pow(x: float, y: float) -> float:
         if yf > 0.5:
             yf -= 1
             yi += 1
-        a1 = math.exp(yf * math.log(x))  # Go's own Exp/Log may differ by an ulp here
+        a1 = go_exp(yf * go_log(x))  # Go's amd64 assembly, not C's exp/log
     x1, xe = math.frexp(x)
     i = int(yi)
     while i != 0:

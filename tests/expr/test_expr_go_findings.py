@@ -110,6 +110,11 @@ def test_checker_lets_through_what_go_lets_through(source: str) -> None:
         ("event.n && true", {"n": 5}, "float64", "5"),  # the optimizer folds `&& true` away
         ("event.s || true", {"s": "x"}, "bool", "true"),
         ("1_000 ^ 0x1F", None, "float64", "9.999999999999999e+92"),  # Go's math.Pow
+        # a fractional exponent: Exp(yf * Log(x)) as Go's amd64 assembly computes them
+        ("map(1..3, # ** .25)", None, "[]interface {}", "[1 1.189207115002721 1.3160740129524924]"),
+        ("event.x ^ 1.5", {"x": 1e-07}, "float64", "3.1622776601683775e-11"),
+        ("46 ** 0.25", None, "float64", "2.6042906871402183"),
+        ("6.658434672246023 ** 2.5", None, "float64", "114.40114147512654"),
         ("map(event, 1)", {}, "[]interface {}", "[]"),  # an empty map loops zero times
         ("get(event.n, 1)", {"n": 1}, "<nil>", "<nil>"),
         (
@@ -439,3 +444,45 @@ def test_fused_filter_map_keeps_the_stale_values_its_map_leaves() -> None:
 def test_matches_asserts_its_pattern_before_its_subject(source: str, message: str) -> None:
     # vm.go OpMatches: regexp.Match(b.(string), a.([]byte)) asserts the pattern first
     assert _run_error(source, {"asset": "COIN"}).message == f"interface conversion: {message}"
+
+
+@pytest.mark.parametrize(
+    ("source", "event", "go_type", "var"),
+    [
+        # Go slices strings by bytes; a byte that is not valid UTF-8 prints as U+FFFD once
+        # the variable travels as JSON
+        ('"é"[1:2]', None, "string", "\ufffd"),
+        ('"é"[-1:10]', None, "string", "\ufffd"),
+        ("event.s[:-1]", {"s": "a€"}, "string", "a\ufffd\ufffd"),
+        ("event.s[2:]", {"s": "aé"}, "string", "\ufffd"),
+        ('len("é"[1:2])', None, "int", "1"),  # expr's len counts runes; a bad byte is one
+        ("len(event.s[:-1])", {"s": "a€"}, "int", "3"),
+        ("event.s[:-1][1]", {"s": "a€"}, "uint8", "226"),
+        ('"é"[0:1] + "é"[1:2] == "é"', None, "bool", "true"),  # the bytes join again
+        ("event.s[:-1] + event.s[3:]", {"s": "a€"}, "string", "a€"),
+        ('join(["é"[:1], "é"[1:]]) == "é"', None, "bool", "true"),
+        ('"é"[1:2] < "z"', None, "bool", "false"),  # bytes compare: 0xA9 > 'z'
+        ('"é"[1:2] < "é"', None, "bool", "true"),  # 0xA9 < 0xC3
+        ('["é"[1:2]]', None, "[]interface {}", "[\ufffd]"),
+        ('{a: "é"[1:2]}', None, "map[string]interface {}", "map[a:\ufffd]"),
+        ('toJSON("é"[1:2])', None, "string", '"\\ufffd"'),
+        ('upper("é"[0:1])', None, "string", "\ufffd"),
+        ("len(upper(event.s[:-1]))", {"s": "a€"}, "int", "3"),
+        ("toBase64(event.s[:-1])", {"s": "a€"}, "string", "YeKC"),
+        ('fromBase64("ww==") + fromBase64("qQ==") == "é"', None, "bool", "true"),
+        ('"é" contains "é"[1:]', None, "bool", "true"),
+        ('hasPrefix("é", "é"[0:1])', None, "bool", "true"),
+        ('replace("é", "é"[1:], "x")', None, "string", "\ufffdx"),
+        ('replace("é"[1:], "", "x")', None, "string", "x\ufffdx"),
+        ('split("éa", "é"[1:])', None, "[]string", "[\ufffd a]"),
+        ('repeat("é"[1:], 2)', None, "string", "\ufffd\ufffd"),
+        ("indexOf(event.s, event.s[2:])", {"s": "a€"}, "int", "2"),
+        # strings.Index answers a byte offset, also for valid UTF-8
+        ('indexOf("é1", "1")', None, "int", "2"),
+        ('lastIndexOf("é1é1", "1")', None, "int", "5"),
+    ],
+)
+def test_strings_are_bytes_as_in_go(source: str, event: Any, go_type: str, var: str) -> None:
+    value = _value(source, event)
+    assert type_name(value) == go_type
+    assert stringify(value) == var

@@ -22,6 +22,7 @@ from typing import Any
 
 from orchctl.expr import ExprCompileError, ExprRuntimeError, compile_expr, filter_matches, gotime
 from orchctl.expr.gofmt import format_float_json, go_sprint, stringify
+from orchctl.expr.gostr import as_text
 from orchctl.expr.regex import RegexError, compile_regex
 from orchctl.expr.values import type_name
 
@@ -207,9 +208,9 @@ def python_expr(req: dict[str, Any]) -> dict[str, Any]:
     try:
         result = program.run(env, link=link, go_types=True)
     except ExprRuntimeError as exc:
-        return {"phase": "run", "error": exc.formance_message}
+        return {"phase": "run", "error": as_text(exc.formance_message)}
     out: dict[str, Any] = {"phase": "value", "type": type_name(result)}
-    out["sprint"] = go_sprint(result)
+    out["sprint"] = as_text(go_sprint(result))  # the oracle's answer travels as JSON
     if type(result) is float and not math.isfinite(result):
         out["var_error"] = f"json: unsupported value: {go_sprint(result)}"
     else:
