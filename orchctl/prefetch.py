@@ -85,7 +85,9 @@ class LivePrefetch:
     def _hold(self, record: logging.LogRecord) -> bool:
         if threading.current_thread() is self._loading:
             return True
-        (self._opening if self._target is None else self._reading).append(record)
+        held = self._opening if self._target is None else self._reading
+        if not held or held[-1] is not record:  # once, whatever the number of handlers
+            held.append(record)
         return False
 
     def _run(self) -> None:
