@@ -1116,20 +1116,26 @@ _LOOPS: dict[str, LoopFn] = {
 }
 
 
+def _rewrite_children(node: ast.Node, rewrite: Callable[[ast.Node], ast.Node]) -> None:
+    """Replace each child node of `node` (and each node in a child list) by its rewrite:
+    the bottom-up walk of expr's optimizer passes."""
+    for name in node.__slots__:
+        child = getattr(node, name, None)
+        if isinstance(child, ast.Node):
+            setattr(node, name, rewrite(child))
+        elif isinstance(child, list):
+            for i, item in enumerate(child):
+                if isinstance(item, ast.Node):
+                    child[i] = rewrite(item)
+
+
 def _fold_bool(node: ast.Node) -> ast.Node:
     """expr's fold of `and`/`or` with a constant side (optimizer/fold.go), bottom-up.
 
     `x and true` is `x` (so `event.amount && true` is the amount, not an error), `x or true`
     is true and `x and false` false without evaluating `x`.
     """
-    for name in node.__slots__:
-        child = getattr(node, name, None)
-        if isinstance(child, ast.Node):
-            setattr(node, name, _fold_bool(child))
-        elif isinstance(child, list):
-            for i, item in enumerate(child):
-                if isinstance(item, ast.Node):
-                    child[i] = _fold_bool(item)
+    _rewrite_children(node, _fold_bool)
     if isinstance(node, ast.Unary) and node.op in ("!", "not") and isinstance(node.node, ast.Bool):
         return ast.Bool(node.loc, not node.node.value)
     if (
@@ -1216,14 +1222,7 @@ def _sum_array_fold(nodes: list[ast.Node], loc: int) -> ast.Binary:
 
 def _sum_array(node: ast.Node) -> ast.Node:
     """``sum([a, b, c])`` of an array literal fold.go did not make a constant is additions."""
-    for name in node.__slots__:
-        child = getattr(node, name, None)
-        if isinstance(child, ast.Node):
-            setattr(node, name, _sum_array(child))
-        elif isinstance(child, list):
-            for i, item in enumerate(child):
-                if isinstance(item, ast.Node):
-                    child[i] = _sum_array(item)
+    _rewrite_children(node, _sum_array)
     if (
         isinstance(node, ast.Builtin)
         and node.name == "sum"
@@ -1250,14 +1249,7 @@ def _reads_index(node: ast.Node) -> bool:
 def _filter_map(node: ast.Node) -> ast.Node:
     """optimizer/filter_map.go: map(filter(a, p), q) without `#index` in q is one loop, a
     filter yielding q for each match (so a map's elements are never indexed)."""
-    for name in node.__slots__:
-        child = getattr(node, name, None)
-        if isinstance(child, ast.Node):
-            setattr(node, name, _filter_map(child))
-        elif isinstance(child, list):
-            for i, item in enumerate(child):
-                if isinstance(item, ast.Node):
-                    child[i] = _filter_map(item)
+    _rewrite_children(node, _filter_map)
     if not (isinstance(node, ast.Builtin) and node.name == "map" and len(node.args) == 2):
         return node
     target, mapped = node.args
@@ -1279,14 +1271,7 @@ def _filter_map(node: ast.Node) -> ast.Node:
 def _filter_filter(node: ast.Node) -> ast.Node:
     """fold.go: filter(filter(a, p), q) is filter(a, p && q), the `&&` at expr's zero
     location (then folded with the rest, so filter(filter(a, true), q) is filter(a, q))."""
-    for name in node.__slots__:
-        child = getattr(node, name, None)
-        if isinstance(child, ast.Node):
-            setattr(node, name, _filter_filter(child))
-        elif isinstance(child, list):
-            for i, item in enumerate(child):
-                if isinstance(item, ast.Node):
-                    child[i] = _filter_filter(item)
+    _rewrite_children(node, _filter_filter)
     if not (isinstance(node, ast.Builtin) and node.name == "filter" and len(node.args) == 2):
         return node
     base, outer = node.args
