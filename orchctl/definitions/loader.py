@@ -10,19 +10,23 @@ import gc
 import logging
 import os
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from orchctl.definitions.discovery import discover, display_path
 from orchctl.definitions.model import Origin, Trigger, TriggerTest, Workflow
 from orchctl.definitions.params import Substitution, substitute
 from orchctl.definitions.project import Environment, ProjectConfig, load_project_config
-from orchctl.definitions.yamlsource import Document, YamlFileError, parse_documents, read_text
+from orchctl.definitions.reading import FileRead, read_files
+from orchctl.definitions.yamlsource import Document, Mark, Source
 from orchctl.diagnostics import Diagnostic, Severity
 from orchctl.validation import schemas
 from orchctl.validation.hints import did_you_mean
 from orchctl.validation.locate import at
+
+if TYPE_CHECKING:
+    from orchctl.validation.expressions import Analysis
 
 log = logging.getLogger("orchctl.definitions")
 
@@ -45,6 +49,9 @@ class LoadedProject:
     # orchctl.yaml itself has errors: they are the only diagnostics, as everything read
     # through it (environments, parameters, excludes) would be judged on a wrong basis.
     config_invalid: bool = False
+    # What the expressions of the triggers give, by their text, where reading the files
+    # found it already (orchctl.definitions.reading); the checks work out the others.
+    analyses: dict[str, Analysis] = field(default_factory=dict)
 
 
 @contextmanager
@@ -88,9 +95,11 @@ def _load_project(
         project.diagnostics.append(
             Diagnostic(problem.display, 1, 1, "error", "file", problem.message)
         )
-    for item in found:
-        project.files.append(item.display)
-        _load_file(project, item.path, item.display, environ)
+    reads = read_files([(item.path, item.display) for item in found], environ)
+    with closing(reads):
+        for item, read in zip(found, reads, strict=True):
+            project.files.append(item.display)
+            _load_file(project, read, item.display, environ)
     log.info(
         "read %d definition file%s under %s (environment %s%s): %d workflows, %d triggers",
         len(project.files),
@@ -104,27 +113,25 @@ def _load_project(
     return project
 
 
-def _load_file(project: LoadedProject, path: str, display: str, environ: Mapping[str, str]) -> None:
-    def file_error(exc: YamlFileError) -> None:
+def _load_file(
+    project: LoadedProject, read: FileRead, display: str, environ: Mapping[str, str]
+) -> None:
+    def file_error(error: tuple[str, int, int, str | None]) -> None:
+        message, line, column, hint = error
         project.incomplete = True
         project.diagnostics.append(
-            Diagnostic(display, exc.line, exc.column, "error", "yaml", exc.message, exc.hint)
+            Diagnostic(display, line, column, "error", "yaml", message, hint)
         )
 
-    try:
-        text = read_text(path, display)
-    except YamlFileError as exc:
-        file_error(exc)
-        return
-    count = 0
-    try:
-        for doc in parse_documents(text, display):
-            count += 1
+    project.analyses.update(read.analyses)
+    if read.text is not None:
+        source = Source(read.text, display)
+        for data, index, line, column, notes, templated in read.docs:
+            doc = Document(source, index, data, Mark(line, column), notes, templated)
             _load_document(project, doc, environ)
-    except YamlFileError as exc:
-        file_error(exc)
-        return
-    if count == 0:
+    if read.error is not None:
+        file_error(read.error)
+    elif not read.docs:
         project.diagnostics.append(
             Diagnostic(display, 1, 1, "warning", "empty", "file holds no definitions")
         )
@@ -172,7 +179,8 @@ def _load_document(project: LoadedProject, doc: Document, environ: Mapping[str, 
         )
 
     subst = Substitution()
-    data = substitute(data, project.environment, environ, subst)
+    if doc.templated:
+        data = substitute(data, project.environment, environ, subst)
     for param_path, param_message, param_hint in subst.problems:
         problem(param_path, "param", param_message, param_hint)
     issues = schemas.check(KINDS[kind], data)

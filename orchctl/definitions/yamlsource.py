@@ -94,10 +94,16 @@ class Source:
 class Document:
     """One YAML document: its data, and where each value (and mapping key) sits."""
 
-    __slots__ = ("_notes", "data", "file", "index", "source", "start")
+    __slots__ = ("_notes", "data", "file", "index", "source", "start", "templated")
 
     def __init__(
-        self, source: Source, index: int, data: Any, start: Mark, notes: bool = False
+        self,
+        source: Source,
+        index: int,
+        data: Any,
+        start: Mark,
+        notes: bool = False,
+        templated: bool = True,
     ) -> None:
         self.source = source
         self.file = source.display
@@ -105,9 +111,16 @@ class Document:
         self.data = data
         self.start = start
         self._notes = notes
+        # False only when no string value holds `{{`: parameters cannot change the data
+        self.templated = templated
 
     def __repr__(self) -> str:
         return f"Document({self.file!r}, {self.index})"
+
+    @property
+    def has_notes(self) -> bool:
+        """Whether a YAML 1.1 boolean word was seen (`notes` then says where)."""
+        return self._notes
 
     @property
     def lines(self) -> list[str]:
@@ -198,7 +211,7 @@ def parse_documents(text: str, display: str) -> Iterator[Document]:
         values = _Values()
         data = values.build(node, 0)
         start = Mark(node.start_mark.line + 1, node.start_mark.column + 1)
-        yield Document(source, index, data, start, values.notes)
+        yield Document(source, index, data, start, values.notes, values.templated)
 
 
 def _nodes(text: str, lines: list[str] | None) -> Iterator[Node]:
@@ -308,12 +321,13 @@ class _Values:
     It visits the nodes in _Builder's order and fails exactly where _Builder fails, so that
     _Builder can record the places later, only for the documents that need them."""
 
-    __slots__ = ("active", "count", "notes")
+    __slots__ = ("active", "count", "notes", "templated")
 
     def __init__(self) -> None:
         self.count = 0
         self.active: set[int] = set()
         self.notes = False  # a YAML 1.1 boolean word was seen
+        self.templated = False  # a string value holds `{{` (a parameter, maybe)
 
     def build(self, node: Node, depth: int) -> Any:
         self.count += 1
@@ -342,6 +356,8 @@ class _Values:
         tag = node.tag
         if tag == _STR:
             value: str = node.value
+            if "{{" in value:
+                self.templated = True
             # short strings recur across documents ("main", "${amount}", "USD/2"): one copy
             return _intern(value) if len(value) <= _INTERN_UP_TO else value
         if tag == _TIMESTAMP:  # kept as written (RFC 3339 strings)

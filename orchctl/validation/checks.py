@@ -34,7 +34,7 @@ def _check_project(project: LoadedProject) -> list[Diagnostic]:
         out.extend(check_stages(workflow))
         out.extend(_workflow_variables(workflow, scans))
         used[id(workflow)] = workflow_variables(workflow, scans)
-    analyses: dict[str, Analysis] = {}
+    analyses: dict[str, Analysis] = dict(project.analyses)
     for trigger in project.triggers:
         out.extend(_trigger(trigger, workflows, project.incomplete, used))
         out.extend(check_expressions(trigger, analyses))

@@ -17,7 +17,10 @@ from orchctl.expr.errors import locate
 from orchctl.expr.parser import BUILTIN_NAMES, parse
 from orchctl.validation.hints import did_you_mean, expression_hint
 
-Analysis = tuple[ExprCompileError | None, tuple[str, ...], tuple[ast.Builtin, ...]]
+# What the checks need of one expression, as plain data (worker processes send it back, see
+# orchctl.definitions.reading): its compile error (message, line, column), the functions it
+# calls that expr-lang does not know, the offsets of its string() calls of possible numbers.
+Analysis = tuple[tuple[str, int, int] | None, tuple[str, ...], tuple[int, ...]]
 
 
 def check_expressions(
@@ -34,18 +37,19 @@ def check_expressions(
     for path, source in sources:
         analysis = analyses.get(source)
         if analysis is None:
-            analysis = analyses[source] = _analysis(source)
+            analysis = analyses[source] = analyse(source)
         error, unknown_functions, string_calls = analysis
         if error is not None:
-            mark = expression_mark(doc, path, source, error.line, error.column)
+            message, line, column = error
+            mark = expression_mark(doc, path, source, line, column)
             yield Diagnostic(
                 file=doc.file,
                 line=mark.line,
                 column=mark.column,
                 severity="error",
                 code="expression",
-                message=f"expression does not compile: {error.message}",
-                hint=expression_hint(error.message),
+                message=f"expression does not compile: {message}",
+                hint=expression_hint(message),
                 kind="Trigger",
                 name=trigger.name,
                 path=format_path(path),
@@ -68,8 +72,8 @@ def check_expressions(
                 name=trigger.name,
                 path=format_path(path),
             )
-        for call in string_calls:
-            line, column = locate(source, call.loc)
+        for offset in string_calls:
+            line, column = locate(source, offset)
             mark = expression_mark(doc, path, source, line, column + 1)
             yield Diagnostic(
                 file=doc.file,
@@ -86,15 +90,16 @@ def check_expressions(
             )
 
 
-def _analysis(source: str) -> Analysis:
+def analyse(source: str) -> Analysis:
     """What the checks need of one expression (a pure function of its text): its compile
     error, or the functions it calls that expr-lang does not know and its string() calls of
     possible numbers."""
     try:
         program = compile_expr(source)
     except ExprCompileError as exc:
-        return exc, (), ()
-    return None, tuple(program.unknown_functions), tuple(string_of_numbers(source))
+        return (exc.message, exc.line, exc.column), (), ()
+    calls = tuple(call.loc for call in string_of_numbers(source))
+    return None, tuple(program.unknown_functions), calls
 
 
 _ARITHMETIC = frozenset({"+", "-", "*", "/", "%", "**", "^"})

@@ -1,0 +1,229 @@
+"""Reading definition files: here, or in worker processes when there are many of them.
+
+Parsing YAML and compiling trigger expressions is pure CPU work, file by file, and one
+Python process runs it on one core. A project of many files (PARALLEL_FROM_BYTES and more)
+is read by a pool of spawned processes, one per core: each parses whole files, analyses the
+filters and vars of the triggers it finds (the expressions' text alone decides what the
+checks say of them, orchctl.validation.expressions.analyse) and sends back plain data with
+`marshal`, the fastest way Python moves plain values between processes. Results are taken
+in file order, so the loader sees exactly what reading the files here gives: the same
+documents, the same errors at the same places, in the same order. The main process is
+meanwhile free for what it does beside (reading the stack, orchctl.prefetch).
+
+Workers are spawned, not forked: the main process may already run the thread that reads
+the stack, and a fork copies its locks, not the thread. A pool that cannot start or breaks
+(a platform without semaphores, a killed worker) leaves the files it did not read to this
+process: the result is the same, only slower. ORCHCTL_READ_PROCESSES=N sets the number of
+processes (1: read everything here).
+"""
+
+from __future__ import annotations
+
+import logging
+import marshal
+import os
+import signal
+from collections.abc import Generator, Iterator, Mapping, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from orchctl.definitions.yamlsource import YamlFileError, parse_documents, read_text
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
+    from orchctl.validation.expressions import Analysis
+
+log = logging.getLogger("orchctl.definitions")
+
+ENV_VAR = "ORCHCTL_READ_PROCESSES"
+# Below this many bytes of definitions, starting processes costs more than it saves.
+PARALLEL_FROM_BYTES = 1024 * 1024
+CHUNK_BYTES = 256 * 1024  # what one task of a worker reads: a few dozen files
+MAX_PROCESSES = 8
+
+
+@dataclass(frozen=True)
+class FileRead:
+    """One file as read: its text (None when unreadable), its non-empty documents (data,
+    index, start line and column, whether a YAML 1.1 boolean word was seen, whether a string
+    value holds `{{`), the error that
+    stopped reading it (message, line, column, hint) after those documents, and what the
+    expressions of its triggers give (see `analyses_of`)."""
+
+    text: str | None
+    docs: list[tuple[Any, int, int, int, bool, bool]]
+    error: tuple[str, int, int, str | None] | None
+    analyses: dict[str, Analysis]
+
+
+def read_files(
+    files: Sequence[tuple[str, str]], environ: Mapping[str, str]
+) -> Generator[FileRead, None, None]:
+    """Every file of `files` (path, display), in order."""
+    sizes = [_size(path) for path, _ in files]
+    processes = _processes(sizes, environ) if files else 1
+    if processes <= 1:
+        for path, display in files:
+            yield read_file(path, display)
+        return
+    yield from _pooled(files, _chunks(files, sizes, processes), processes)
+
+
+def read_file(path: str, display: str, *, analyse: bool = False) -> FileRead:
+    """Read and parse one file; with `analyse`, also analyse its triggers' expressions."""
+    try:
+        text = read_text(path, display)
+    except YamlFileError as exc:
+        return FileRead(None, [], (exc.message, exc.line, exc.column, exc.hint), {})
+    docs: list[tuple[Any, int, int, int, bool, bool]] = []
+    error = None
+    try:
+        for doc in parse_documents(text, display):
+            docs.append(
+                (
+                    doc.data,
+                    doc.index,
+                    doc.start.line,
+                    doc.start.column,
+                    doc.has_notes,
+                    doc.templated,
+                )
+            )
+    except YamlFileError as exc:
+        error = (exc.message, exc.line, exc.column, exc.hint)
+    return FileRead(text, docs, error, analyses_of(docs) if analyse else {})
+
+
+def analyses_of(docs: list[tuple[Any, int, int, int, bool, bool]]) -> dict[str, Analysis]:
+    """The analysis of every filter and var of the Trigger documents among `docs` whose text
+    parameters cannot change (no `{{`: orchctl.definitions.params leaves it as it is)."""
+    from orchctl.validation.expressions import analyse
+
+    found: dict[str, Analysis] = {}
+    for data, *_ in docs:
+        if not isinstance(data, dict) or data.get("kind") != "Trigger":
+            continue
+        sources = [data.get("filter")]
+        variables = data.get("vars")
+        if isinstance(variables, dict):
+            sources.extend(variables.values())
+        for source in sources:
+            if (
+                isinstance(source, str)
+                and source.strip()
+                and "{{" not in source
+                and source not in found
+            ):
+                found[source] = analyse(source)
+    return found
+
+
+def _processes(sizes: list[int], environ: Mapping[str, str]) -> int:
+    wanted = environ.get(ENV_VAR, "").strip()
+    if wanted:
+        try:
+            return max(1, min(int(wanted), MAX_PROCESSES))
+        except ValueError:
+            log.warning("%s=%r is not a number of processes: ignored", ENV_VAR, wanted)
+    if sum(sizes) < PARALLEL_FROM_BYTES:
+        return 1
+    return min(_cores(), MAX_PROCESSES)
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0  # reading it says why
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _chunks(
+    files: Sequence[tuple[str, str]], sizes: list[int], processes: int
+) -> list[list[tuple[str, str]]]:
+    """Files in order, in tasks of about CHUNK_BYTES, at least 4 a process (balance)."""
+    most = max(1, min(CHUNK_BYTES, sum(sizes) // (4 * processes)))
+    chunks: list[list[tuple[str, str]]] = [[]]
+    size = 0
+    for item, item_size in zip(files, sizes, strict=True):
+        if size >= most:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(item)
+        size += item_size
+    return chunks
+
+
+def _pooled(
+    files: Sequence[tuple[str, str]], chunks: list[list[tuple[str, str]]], processes: int
+) -> Iterator[FileRead]:
+    processes = min(processes, len(chunks))
+    pool = _start_pool(processes)
+    futures: list[Future[bytes]] = []
+    if pool is not None:
+        try:
+            futures = [pool.submit(read_chunk, chunk) for chunk in chunks]
+        except Exception as exc:  # a pool that broke while starting: read here
+            log.info("reading definitions here: worker processes failed (%s)", exc)
+    if futures:
+        log.info(
+            "reading %d definition files in %d worker process%s",
+            len(files),
+            processes,
+            "" if processes == 1 else "es",
+        )
+    try:
+        for index, chunk in enumerate(chunks):
+            payload = None
+            if index < len(futures):
+                try:
+                    payload = futures[index].result()
+                except Exception as exc:  # a killed worker (BrokenProcessPool), ...
+                    log.info("reading definitions here: a worker process failed (%s)", exc)
+                    futures = futures[:index]
+            if payload is None:
+                yield from (read_file(path, display) for path, display in chunk)
+                continue
+            for text, docs, error, analyses in marshal.loads(payload):
+                yield FileRead(text, docs, error, analyses)
+    finally:
+        if pool is not None:
+            # idle workers exit on their own; waiting for them would only delay the caller
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _start_pool(processes: int) -> ProcessPoolExecutor | None:
+    try:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        return ProcessPoolExecutor(
+            processes,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_ignore_interrupts,
+        )
+    except Exception as exc:  # no sem_open, no /dev/shm, ...
+        log.info("reading definitions here: worker processes are unavailable (%s)", exc)
+        return None
+
+
+def _ignore_interrupts() -> None:
+    """Ctrl-C is the main process's to handle (it stops the pool); a worker says nothing."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def read_chunk(chunk: list[tuple[str, str]]) -> bytes:
+    """A worker's task: some files, read and analysed, as marshal'd plain data."""
+    out = []
+    for path, display in chunk:
+        read = read_file(path, display, analyse=True)
+        out.append((read.text, read.docs, read.error, read.analyses))
+    return marshal.dumps(out)
