@@ -2,17 +2,19 @@
 
 Parsing YAML and compiling trigger expressions is pure CPU work, file by file, and one
 Python process runs it on one core. A project of many files (PARALLEL_FROM_BYTES and more)
-is read by a pool of spawned processes, one per core: each parses whole files, analyses the
-filters and vars of the triggers it finds (the expressions' text alone decides what the
-checks say of them, orchctl.validation.expressions.analyse) and sends back plain data with
-`marshal`, the fastest way Python moves plain values between processes. Results are taken
-in file order, so the loader sees exactly what reading the files here gives: the same
-documents, the same errors at the same places, in the same order. The main process is
-meanwhile free for what it does beside (reading the stack, orchctl.prefetch).
+is read by worker processes, one per core (`python -m orchctl.definitions.worker`): each
+parses whole files, analyses the filters and vars of the triggers it finds (the
+expressions' text alone decides what the checks say of them,
+orchctl.validation.expressions.analyse) and sends back plain data with `marshal`, the
+fastest way Python moves plain values between processes. Results are taken in file order,
+so the loader sees exactly what reading the files here gives: the same documents, the same
+errors at the same places, in the same order. The main process is meanwhile free for what
+it does beside (reading the stack, orchctl.prefetch).
 
-Workers are spawned, not forked: the main process may already run the thread that reads
-the stack, and a fork copies its locks, not the thread. A pool that cannot start or breaks
-(a platform without semaphores, a killed worker) leaves the files it did not read to this
+Workers are new interpreters on pipes, not forks nor multiprocessing: the main process may
+already run the thread that reads the stack (a fork copies its locks, not the thread), and
+multiprocessing would import the caller's main module again in each worker. A worker that
+cannot start or fails (killed, out of memory) leaves the files it did not read to this
 process: the result is the same, only slower. ORCHCTL_READ_PROCESSES=N sets the number of
 processes (1: read everything here).
 """
@@ -22,17 +24,15 @@ from __future__ import annotations
 import logging
 import marshal
 import os
-import signal
+import subprocess
+import sys
 from collections.abc import Generator, Iterator, Mapping, Sequence
-from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from orchctl.definitions.yamlsource import YamlFileError, parse_documents, read_text
 
 if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
-
     from orchctl.validation.expressions import Analysis
 
 log = logging.getLogger("orchctl.definitions")
@@ -165,65 +165,106 @@ def _chunks(
 def _pooled(
     files: Sequence[tuple[str, str]], chunks: list[list[tuple[str, str]]], processes: int
 ) -> Iterator[FileRead]:
-    processes = min(processes, len(chunks))
-    pool = _start_pool(processes)
-    futures: list[Future[bytes]] = []
-    if pool is not None:
-        try:
-            futures = [pool.submit(read_chunk, chunk) for chunk in chunks]
-        except Exception as exc:  # a pool that broke while starting: read here
-            log.info("reading definitions here: worker processes failed (%s)", exc)
-    if futures:
+    """Chunk i is read by worker i % processes; results are taken in chunk order."""
+    workers = [_Worker.start(chunks[k::processes]) for k in range(min(processes, len(chunks)))]
+    started = [w for w in workers if w is not None]
+    if started:
         log.info(
             "reading %d definition files in %d worker process%s",
             len(files),
-            processes,
-            "" if processes == 1 else "es",
+            len(started),
+            "" if len(started) == 1 else "es",
         )
     try:
         for index, chunk in enumerate(chunks):
-            payload = None
-            if index < len(futures):
-                try:
-                    payload = futures[index].result()
-                except Exception as exc:  # a killed worker (BrokenProcessPool), ...
-                    log.info("reading definitions here: a worker process failed (%s)", exc)
-                    futures = futures[:index]
+            worker = workers[index % len(workers)]
+            payload = worker.next_result() if worker is not None else None
             if payload is None:
                 yield from (read_file(path, display) for path, display in chunk)
                 continue
             for text, docs, error, analyses in marshal.loads(payload):
                 yield FileRead(text, docs, error, analyses)
     finally:
-        if pool is not None:
-            # idle workers exit on their own; waiting for them would only delay the caller
-            pool.shutdown(wait=False, cancel_futures=True)
+        for worker in started:
+            worker.stop()
 
 
-def _start_pool(processes: int) -> ProcessPoolExecutor | None:
-    try:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+class _Worker:
+    """One `python -m orchctl.definitions.worker` process: it is handed its chunks on stdin
+    (marshal), reads them in order and writes each result as a length-prefixed marshal."""
 
-        return ProcessPoolExecutor(
-            processes,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_ignore_interrupts,
-        )
-    except Exception as exc:  # no sem_open, no /dev/shm, ...
-        log.info("reading definitions here: worker processes are unavailable (%s)", exc)
+    def __init__(self, proc: subprocess.Popen[bytes]) -> None:
+        self.proc = proc
+        self.failed = False
+
+    @classmethod
+    def start(cls, chunks: list[list[tuple[str, str]]]) -> _Worker | None:
+        try:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "orchctl.definitions.worker"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=_worker_environ(),
+            )
+        except OSError as exc:
+            log.info("reading definitions here: cannot start a worker process (%s)", exc)
+            return None
+        worker = cls(proc)
+        try:
+            assert proc.stdin is not None
+            proc.stdin.write(marshal.dumps(chunks))
+            proc.stdin.close()
+        except OSError:  # it died at once
+            worker.fail("it stopped before it was given its files")
+        return worker
+
+    def next_result(self) -> bytes | None:
+        """The next chunk's result, or None once the worker has failed (the caller then
+        reads that chunk, and every later one of this worker, itself)."""
+        if self.failed:
+            return None
+        assert self.proc.stdout is not None
+        head = self.proc.stdout.read(8)
+        if len(head) == 8:
+            size = int.from_bytes(head, "little")
+            payload = self.proc.stdout.read(size)
+            if len(payload) == size:
+                return payload
+        self.fail(f"exit status {self.proc.wait()}")
         return None
 
+    def fail(self, why: str) -> None:
+        self.failed = True
+        log.info("reading definitions here: a worker process failed (%s)", why)
 
-def _ignore_interrupts() -> None:
-    """Ctrl-C is the main process's to handle (it stops the pool); a worker says nothing."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    def stop(self) -> None:
+        if self.proc.poll() is None and self.failed:
+            self.proc.kill()
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
+        self.proc.wait()
 
 
-def read_chunk(chunk: list[tuple[str, str]]) -> bytes:
-    """A worker's task: some files, read and analysed, as marshal'd plain data."""
-    out = []
-    for path, display in chunk:
-        read = read_file(path, display, analyse=True)
-        out.append((read.text, read.docs, read.error, read.analyses))
-    return marshal.dumps(out)
+def _worker_environ() -> dict[str, str]:
+    """This process's environment, with the folder orchctl is imported from first on the
+    path (so a worker runs this orchctl however this process found it)."""
+    import orchctl
+
+    here = os.path.dirname(os.path.dirname(os.path.abspath(orchctl.__file__)))
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (here, env.get("PYTHONPATH")) if p)
+    return env
+
+
+def serve(stdin: BinaryIO, stdout: BinaryIO) -> None:
+    """A worker's side: read the chunks it is given, write each result as it is done."""
+    for chunk in marshal.loads(stdin.read()):
+        out = []
+        for path, display in chunk:
+            read = read_file(path, display, analyse=True)
+            out.append((read.text, read.docs, read.error, read.analyses))
+        payload = marshal.dumps(out)
+        stdout.write(len(payload).to_bytes(8, "little"))
+        stdout.write(payload)
+        stdout.flush()

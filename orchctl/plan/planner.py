@@ -15,6 +15,7 @@ Rules (DESIGN §3-4):
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from orchctl.api.models import Workflow as LiveWorkflow
 from orchctl.errors import OrchctlError
 from orchctl.plan.compare import (
     body_digest,
+    canonical_json,
     encode,
     field_changes,
     same,
@@ -94,18 +96,20 @@ def make_plan(desired: Desired, live: LiveState, options: PlanOptions) -> Plan:
     fingerprints: dict[str, str] = {}
     outcomes: dict[str, _WorkflowOutcome] = {}
 
+    bodies = _Bodies()
+
     def remember(obj: LiveWorkflow | LiveTrigger) -> None:
-        fingerprints[obj.id] = fingerprint(obj)
+        fingerprints[obj.id] = bodies.fingerprint(obj)
 
     # -- workflows ------------------------------------------------------------------------
     for wanted in sorted(desired.workflows, key=lambda w: w.name):
-        after = workflow_body(wanted.stages)
+        after_json = bodies.json(wanted.stages)
         stack_name = namer.stack_name(wanted.name)
         candidates = wf_groups.pop(wanted.name, [])
         for candidate in candidates:
             remember(candidate)
         outcome = outcomes[wanted.name] = _WorkflowOutcome()
-        matching = [c for c in candidates if same(workflow_body(c.config.stages), after)]
+        matching = [c for c in candidates if bodies.json(c.config.stages) == after_json]
         if matching:
             keep = min(matching, key=lambda c: (-referenced[c.id], _created(c), c.id))
             outcome.kept_id = keep.id
@@ -118,7 +122,7 @@ def make_plan(desired: Desired, live: LiveState, options: PlanOptions) -> Plan:
                 if extra is keep:
                     continue
                 outcome.doomed.add(extra.id)
-                body = workflow_body(extra.config.stages)
+                body = bodies.body(extra.config.stages)
                 changes.append(
                     _duplicate(
                         "Workflow",
@@ -128,15 +132,16 @@ def make_plan(desired: Desired, live: LiveState, options: PlanOptions) -> Plan:
                         keep.id,
                         body,
                         stale=extra not in matching,
-                        wanted=after,
+                        wanted=bodies.body(wanted.stages),
                     )
                 )
             continue
+        after = bodies.body(wanted.stages)
         if candidates:
             base = min(
                 candidates, key=lambda c: (-referenced[c.id], -_created(c).timestamp(), c.id)
             )
-            before = workflow_body(base.config.stages)
+            before = bodies.body(base.config.stages)
             diff = field_changes(before, after)
             reasons = _reasons(diff)
             if len(candidates) > 1:
@@ -228,7 +233,7 @@ def make_plan(desired: Desired, live: LiveState, options: PlanOptions) -> Plan:
     doomed_workflows = {i for o in outcomes.values() for i in o.doomed}
     for obj in sorted(wf_outside, key=lambda w: (w.name, w.id)):
         findings.append(Finding("Workflow", obj.name, obj.id, "unmanaged"))
-    lookalikes = _lookalikes(desired, tr_outside, namer, live_workflows, managed_workflows)
+    lookalikes = _lookalikes(desired, tr_outside, namer, live_workflows, managed_workflows, bodies)
     findings.extend(lookalikes.values())
     unmanaged_triggers = {t.id for t in tr_outside if t.id not in lookalikes}
     for trigger in sorted(
@@ -396,6 +401,7 @@ def _lookalikes(
     namer: Namer,
     live_workflows: dict[str, LiveWorkflow],
     managed_workflows: dict[str, set[str]],
+    bodies: _Bodies,
 ) -> dict[str, Finding]:
     """Live triggers orchctl does not manage that would make one event start this project's
     workflows twice once the repository's trigger exists:
@@ -406,7 +412,7 @@ def _lookalikes(
     A trigger of another namespace with its own workflow is that project's, not a lookalike.
     """
     by_name = {t.name: t for t in desired.triggers}
-    stages = {w.name: workflow_body(w.stages) for w in desired.workflows}
+    stages = {w.name: w.stages for w in desired.workflows}
     by_body: dict[str, list[DesiredTrigger]] = defaultdict(list)
     for wanted in desired.triggers:
         body = trigger_body(wanted.event, wanted.filter, wanted.vars, wanted.version)
@@ -420,7 +426,7 @@ def _lookalikes(
         return (
             target is not None
             and ours is not None
-            and same(workflow_body(target.config.stages), ours)
+            and bodies.json(target.config.stages) == bodies.json(ours)
         )
 
     found: dict[str, Finding] = {}
@@ -500,6 +506,39 @@ def _body(obj: LiveWorkflow | LiveTrigger) -> dict[str, Any]:
     if isinstance(obj, LiveWorkflow):
         return workflow_body(obj.config.stages)
     return trigger_body(obj.event, obj.filter, obj.vars, obj.version)
+
+
+class _Bodies:
+    """Each workflow's compared body and its JSON, worked out once per plan: planning
+    10,000 workflows asks for each several times (matching, fingerprints, lookalikes), and
+    most need only the JSON (the body is for the ones that change)."""
+
+    def __init__(self) -> None:
+        self._json: dict[int, tuple[Any, str]] = {}
+        self._body: dict[int, tuple[Any, dict[str, Any]]] = {}
+
+    def json(self, stages: Any) -> str:
+        """`encode(workflow_body(stages))`."""
+        hit = self._json.get(id(stages))
+        if hit is None or hit[0] is not stages:
+            text = '{"stages":' + canonical_json(list(stages or [])) + "}"
+            hit = self._json[id(stages)] = (stages, text)
+        return hit[1]
+
+    def body(self, stages: Any) -> dict[str, Any]:
+        """`workflow_body(stages)`."""
+        hit = self._body.get(id(stages))
+        if hit is None or hit[0] is not stages:
+            hit = self._body[id(stages)] = (stages, workflow_body(stages))
+        return hit[1]
+
+    def fingerprint(self, obj: LiveWorkflow | LiveTrigger) -> str:
+        """`fingerprint(obj)`, from the JSON already made (`{"name":..,"stages":..}` is
+        what encoding that body gives: keys sorted, no spaces)."""
+        if not isinstance(obj, LiveWorkflow):
+            return fingerprint(obj)
+        text = '{"name":' + encode(obj.name) + "," + self.json(obj.config.stages)[1:]
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def fingerprint(obj: LiveWorkflow | LiveTrigger) -> str:

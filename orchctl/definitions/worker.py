@@ -1,0 +1,18 @@
+"""A worker process reading definition files for orchctl.definitions.reading (its entry)."""
+
+from __future__ import annotations
+
+import signal
+import sys
+
+from orchctl.definitions.reading import serve
+
+
+def main() -> None:
+    # Ctrl-C is the main process's to handle (it stops its workers); a worker says nothing
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    serve(sys.stdin.buffer, sys.stdout.buffer)
+
+
+if __name__ == "__main__":
+    main()
