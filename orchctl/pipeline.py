@@ -19,7 +19,7 @@ from orchctl.definitions.loader import LoadedProject
 from orchctl.errors import OrchctlError
 from orchctl.plan.desired import desired_from_project
 from orchctl.plan.model import Desired, Plan
-from orchctl.plan.planner import PlanOptions, make_plan
+from orchctl.plan.planner import Bodies, PlanOptions, make_plan
 from orchctl.stack import StackOptions, Target, open_stack
 
 
@@ -115,9 +115,11 @@ def plan_live(
     facts: StackFacts,
     *,
     desired: Desired | None = None,
+    bodies: Bodies | None = None,
 ) -> Planned:
     """Plan the project against a live state already read (see orchctl.prefetch), with the
-    facts apply learned of that stack (`orchctl.apply.facts`)."""
+    facts apply learned of that stack (`orchctl.apply.facts`); `bodies`: of `desired`, made
+    ahead (planner.Bodies.of_desired)."""
     options = plan_options(project, request)
     wanted = desired if desired is not None else desired_from_project(project)
     unversioned: tuple[str, ...] = ()
@@ -125,7 +127,7 @@ def plan_live(
         options = replace(options, trigger_versions=False)
         unversioned = tuple(t.name for t in wanted.triggers if t.version is not None)
     view = split_live(live, options.environment, options.namespace)
-    plan = make_plan(wanted, view.state, options)
+    plan = make_plan(wanted, view.state, options, bodies)
     return Planned(
         project,
         wanted,

@@ -157,6 +157,8 @@ def _plan_reading_ahead(
     opts: GlobalOptions, request: PlanRequest, stack: StackOptions, *, announce: bool
 ) -> tuple[LoadedProject, Planned]:
     from orchctl.pipeline import plan_live, plan_options, plan_project
+    from orchctl.plan.desired import desired_from_project
+    from orchctl.plan.planner import Bodies
     from orchctl.prefetch import LivePrefetch
 
     prefetch = LivePrefetch.start(opts.directory, opts.env_name, stack)
@@ -172,7 +174,10 @@ def _plan_reading_ahead(
     gc.freeze()
     try:
         plan_options(project, request)  # a bad request fails before the stack is used
+        desired = desired_from_project(project)
+        bodies = Bodies.of_desired(desired)  # while the stack may still be being read
         live, target, facts = prefetch.result(warn=warn, announce=announcer(announce))
-        return project, plan_live(project, request, live, target, facts)
+        planned = plan_live(project, request, live, target, facts, desired=desired, bodies=bodies)
+        return project, planned
     finally:
         gc.unfreeze()

@@ -84,7 +84,11 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 T = TypeVar("T", LiveWorkflow, LiveTrigger)
 
 
-def make_plan(desired: Desired, live: LiveState, options: PlanOptions) -> Plan:
+def make_plan(
+    desired: Desired, live: LiveState, options: PlanOptions, bodies: Bodies | None = None
+) -> Plan:
+    """What applying `desired` to `live` changes. `bodies` may hold JSON made ahead of the
+    desired workflows (Bodies.of_desired)."""
     namer = Namer(options.namespace)
     live_workflows = {w.id: w for w in live.workflows}
     referenced = Counter(t.workflow_id for t in live.triggers)
@@ -96,7 +100,7 @@ def make_plan(desired: Desired, live: LiveState, options: PlanOptions) -> Plan:
     fingerprints: dict[str, str] = {}
     outcomes: dict[str, _WorkflowOutcome] = {}
 
-    bodies = _Bodies()
+    bodies = Bodies() if bodies is None else bodies
 
     def remember(obj: LiveWorkflow | LiveTrigger) -> None:
         fingerprints[obj.id] = bodies.fingerprint(obj)
@@ -401,7 +405,7 @@ def _lookalikes(
     namer: Namer,
     live_workflows: dict[str, LiveWorkflow],
     managed_workflows: dict[str, set[str]],
-    bodies: _Bodies,
+    bodies: Bodies,
 ) -> dict[str, Finding]:
     """Live triggers orchctl does not manage that would make one event start this project's
     workflows twice once the repository's trigger exists:
@@ -508,7 +512,7 @@ def _body(obj: LiveWorkflow | LiveTrigger) -> dict[str, Any]:
     return trigger_body(obj.event, obj.filter, obj.vars, obj.version)
 
 
-class _Bodies:
+class Bodies:
     """Each workflow's compared body and its JSON, worked out once per plan: planning
     10,000 workflows asks for each several times (matching, fingerprints, lookalikes), and
     most need only the JSON (the body is for the ones that change)."""
@@ -516,6 +520,14 @@ class _Bodies:
     def __init__(self) -> None:
         self._json: dict[int, tuple[Any, str]] = {}
         self._body: dict[int, tuple[Any, dict[str, Any]]] = {}
+
+    @classmethod
+    def of_desired(cls, desired: Desired) -> Bodies:
+        """The JSON of every desired workflow, made ahead (while the stack is being read)."""
+        bodies = cls()
+        for wanted in desired.workflows:
+            bodies.json(wanted.stages)
+        return bodies
 
     def json(self, stages: Any) -> str:
         """`encode(workflow_body(stages))`."""
