@@ -24,8 +24,10 @@ from __future__ import annotations
 import logging
 import marshal
 import os
+import queue
 import subprocess
 import sys
+import threading
 from collections.abc import Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -191,11 +193,15 @@ def _pooled(
 
 class _Worker:
     """One `python -m orchctl.definitions.worker` process: it is handed its chunks on stdin
-    (marshal), reads them in order and writes each result as a length-prefixed marshal."""
+    (marshal), reads them in order and writes each result as a length-prefixed marshal. A
+    thread takes each result off the pipe as soon as it is written, so a worker never
+    waits for the caller to want it."""
 
     def __init__(self, proc: subprocess.Popen[bytes]) -> None:
         self.proc = proc
+        self.results: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
         self.failed = False
+        self.drain = threading.Thread(target=self._drain, name="orchctl-read-files", daemon=True)
 
     @classmethod
     def start(cls, chunks: list[list[tuple[str, str]]]) -> _Worker | None:
@@ -211,39 +217,53 @@ class _Worker:
             log.info("reading definitions here: cannot start a worker process (%s)", exc)
             return None
         worker = cls(proc)
+        worker.drain.start()
         try:
             assert proc.stdin is not None
             proc.stdin.write(marshal.dumps(chunks))
             proc.stdin.close()
-        except OSError:  # it died at once
-            worker.fail("it stopped before it was given its files")
+        except OSError:  # it died at once: the drain sees the end of its output
+            pass
         return worker
+
+    def _drain(self) -> None:
+        out = self.proc.stdout
+        assert out is not None
+        try:
+            while True:
+                head = out.read(8)
+                if len(head) != 8:
+                    break
+                size = int.from_bytes(head, "little")
+                payload = out.read(size)
+                if len(payload) != size:
+                    break
+                self.results.put(payload)
+        except (OSError, ValueError):  # closed by stop()
+            pass
+        self.results.put(None)  # the end: after the last result, or where it failed
 
     def next_result(self) -> bytes | None:
         """The next chunk's result, or None once the worker has failed (the caller then
         reads that chunk, and every later one of this worker, itself)."""
         if self.failed:
             return None
-        assert self.proc.stdout is not None
-        head = self.proc.stdout.read(8)
-        if len(head) == 8:
-            size = int.from_bytes(head, "little")
-            payload = self.proc.stdout.read(size)
-            if len(payload) == size:
-                return payload
-        self.fail(f"exit status {self.proc.wait()}")
-        return None
-
-    def fail(self, why: str) -> None:
-        self.failed = True
-        log.info("reading definitions here: a worker process failed (%s)", why)
+        payload = self.results.get()
+        if payload is None:
+            self.failed = True
+            log.info(
+                "reading definitions here: a worker process failed (exit status %s)",
+                self.proc.wait(),
+            )
+        return payload
 
     def stop(self) -> None:
-        if self.proc.poll() is None and self.failed:
-            self.proc.kill()
+        if self.proc.poll() is None:
+            self.proc.kill()  # done with it (all its results taken, or the caller stopped)
+        self.proc.wait()
+        self.drain.join()
         if self.proc.stdout is not None:
             self.proc.stdout.close()
-        self.proc.wait()
 
 
 def _worker_environ() -> dict[str, str]:
