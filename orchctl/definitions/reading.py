@@ -73,8 +73,9 @@ def read_files(
     yield from _pooled(files, _chunks(files, sizes, processes), processes)
 
 
-def read_file(path: str, display: str, *, analyse: bool = False) -> FileRead:
-    """Read and parse one file; with `analyse`, also analyse its triggers' expressions."""
+def read_file(path: str, display: str, *, analysed: set[str] | None = None) -> FileRead:
+    """Read and parse one file; with `analysed` (expressions analysed before, for the same
+    caller), also analyse its triggers' other expressions."""
     try:
         text = read_text(path, display)
     except YamlFileError as exc:
@@ -95,14 +96,18 @@ def read_file(path: str, display: str, *, analyse: bool = False) -> FileRead:
             )
     except YamlFileError as exc:
         error = (exc.message, exc.line, exc.column, exc.hint)
-    return FileRead(text, docs, error, analyses_of(docs) if analyse else {})
+    return FileRead(text, docs, error, {} if analysed is None else analyses_of(docs, analysed))
 
 
-def analyses_of(docs: list[tuple[Any, int, int, int, bool, bool]]) -> dict[str, Analysis]:
+def analyses_of(
+    docs: list[tuple[Any, int, int, int, bool, bool]], sent: set[str] | None = None
+) -> dict[str, Analysis]:
     """The analysis of every filter and var of the Trigger documents among `docs` whose text
-    parameters cannot change (no `{{`: orchctl.definitions.params leaves it as it is)."""
+    parameters cannot change (no `{{`: orchctl.definitions.params leaves it as it is),
+    but those in `sent` (given earlier, to the same caller), which this adds to."""
     from orchctl.validation.expressions import analyse
 
+    sent = set() if sent is None else sent
     found: dict[str, Analysis] = {}
     for data, *_ in docs:
         if not isinstance(data, dict) or data.get("kind") != "Trigger":
@@ -116,9 +121,10 @@ def analyses_of(docs: list[tuple[Any, int, int, int, bool, bool]]) -> dict[str, 
                 isinstance(source, str)
                 and source.strip()
                 and "{{" not in source
-                and source not in found
+                and source not in sent
             ):
                 found[source] = analyse(source)
+                sent.add(source)
     return found
 
 
@@ -278,11 +284,13 @@ def _worker_environ() -> dict[str, str]:
 
 
 def serve(stdin: BinaryIO, stdout: BinaryIO) -> None:
-    """A worker's side: read the chunks it is given, write each result as it is done."""
+    """A worker's side: read the chunks it is given, write each result as it is done (an
+    expression is analysed once per worker: its caller keeps what it was sent)."""
+    analysed: set[str] = set()
     for chunk in marshal.loads(stdin.read()):
         out = []
         for path, display in chunk:
-            read = read_file(path, display, analyse=True)
+            read = read_file(path, display, analysed=analysed)
             out.append((read.text, read.docs, read.error, read.analyses))
         payload = marshal.dumps(out)
         stdout.write(len(payload).to_bytes(8, "little"))

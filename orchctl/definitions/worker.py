@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import signal
 import sys
 
@@ -11,6 +12,9 @@ from orchctl.definitions.reading import serve
 def main() -> None:
     # Ctrl-C is the main process's to handle (it stops its workers); a worker says nothing
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # what a worker builds is acyclic and freed chunk by chunk by reference counting: the
+    # cyclic collector would only scan it again and again (as loading pauses it too)
+    gc.disable()
     serve(sys.stdin.buffer, sys.stdout.buffer)
 
 
