@@ -21,6 +21,7 @@ processes (1: read everything here).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import marshal
 import os
@@ -224,12 +225,14 @@ class _Worker:
             return None
         worker = cls(proc)
         worker.drain.start()
+        assert proc.stdin is not None
         try:
-            assert proc.stdin is not None
             proc.stdin.write(marshal.dumps(chunks))
-            proc.stdin.close()
         except OSError:  # it died at once: the drain sees the end of its output
             pass
+        finally:
+            with contextlib.suppress(OSError):
+                proc.stdin.close()
         return worker
 
     def _drain(self) -> None:

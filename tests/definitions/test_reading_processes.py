@@ -5,8 +5,11 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -157,3 +160,56 @@ def test_a_bad_number_of_processes_is_said_and_ignored(
     with caplog.at_level(logging.WARNING, logger="orchctl.definitions"):
         load_project(".", "staging", environ=environ)
     assert "ORCHCTL_READ_PROCESSES='many' is not a number of processes: ignored" in caplog.text
+
+
+def _workers_of(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        if ppid == pid and b"orchctl.definitions.worker" in cmdline:
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc (Linux)")
+def test_a_killed_worker_leaves_its_files_to_the_loader(
+    inside: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # enough files that the workers are still reading when one is killed
+    workflow = (EXAMPLES / "workflows" / "flag-high-value-account.yaml").read_text(encoding="utf-8")
+    write(
+        inside,
+        {
+            f"many/{i}.yaml": workflow.replace("name: flag-high-value-account", f"name: wf-{i}")
+            for i in range(3000)
+        },
+    )
+    _, here_said = load(1)
+    killed: list[int] = []
+
+    def kill_one() -> None:
+        deadline = time.monotonic() + 30
+        while not killed and time.monotonic() < deadline:
+            for pid in _workers_of(os.getpid())[:1]:
+                os.kill(pid, signal.SIGKILL)
+                killed.append(pid)
+            time.sleep(0.002)
+
+    killer = threading.Thread(target=kill_one)
+    killer.start()
+    try:
+        with caplog.at_level(logging.INFO, logger="orchctl.definitions"):
+            pooled, pooled_said = load(2)
+    finally:
+        killer.join()
+    assert killed, "no worker process was seen"
+    assert "reading definitions here: a worker process failed (exit status -9)" in caplog.text
+    assert pooled_said == here_said
+    assert len(pooled.workflows) == 3000 + 14
