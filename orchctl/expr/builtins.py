@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import functools
 import json
 import math
 import re
@@ -17,6 +16,7 @@ from typing import Any, cast
 
 from orchctl.expr.errors import RtError
 from orchctl.expr.gofmt import go_sprint, to_json
+from orchctl.expr.gosort import go_sort
 from orchctl.expr.gostr import (
     as_latin1,
     as_text,
@@ -944,30 +944,21 @@ def _flatten_builtin(args: list[Any]) -> GoList:
     return out
 
 
-def _cmp(a: Any, b: Any) -> int:
-    if compare("<", a, b):
-        return -1
-    if compare("<", b, a):
-        return 1
-    return 0
-
-
 def sort_values(items: list[Any], order: Any, *, keys: list[Any] | None = None) -> GoList:
+    """sort.Sort over runtime.Sort / runtime.SortBy: Less is expr's `<` (desc: swapped), in
+    the order Go's pdqsort asks for it (orchctl/expr/gosort.py)."""
     desc = False
     if order is not None:
         if _str(order) == "desc":
             desc = True
         elif order != "asc":
             raise RtError(f"invalid order {order}, expected asc or desc", wrapped=True)
-    if keys is None:
-        return GoList(sorted(items, key=functools.cmp_to_key(_cmp), reverse=desc))
-    key_list: list[Any] = keys
+    values: list[Any] = items if keys is None else keys
 
-    def by_key(x: int, y: int) -> int:
-        return _cmp(key_list[x], key_list[y])
+    def less(i: int, j: int) -> bool:
+        return compare("<", values[j], values[i]) if desc else compare("<", values[i], values[j])
 
-    order_index = sorted(range(len(items)), key=functools.cmp_to_key(by_key), reverse=desc)
-    return GoList(items[i] for i in order_index)
+    return GoList(items[i] for i in go_sort(len(items), less))
 
 
 @builtin("sort")

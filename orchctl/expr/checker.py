@@ -86,7 +86,29 @@ def elem_of(t: T) -> T:
 
 
 # reflect.Kind of a type, as expr's array literal compares its elements' kinds.
-_REFLECT_KIND = {"unknown": "invalid", "nil": "invalid", "anymap": "map", "duration": "int64"}
+_REFLECT_KIND = {"nil": "invalid", "anymap": "map", "duration": "int64"}
+
+
+def _typed(t: T) -> bool:
+    """The Nature has a reflect.Type: not expr's Nature{} (an unknown) nor nil's Nature."""
+    return t.kind not in ("unknown", "nil") or t.shown == "interface {}"
+
+
+def reflect_kind(t: T) -> str:
+    if t.kind == "unknown":
+        return "interface" if _typed(t) else "invalid"
+    return _REFLECT_KIND.get(t.kind, t.kind)
+
+
+def assignable_to(t: T, to: T) -> bool:
+    """expr v1.17's Nature.AssignableTo (checker/nature/nature.go): nil goes to nil-able
+    kinds, an untyped Nature to nothing, else reflect's AssignableTo (the same type, or any
+    type to interface{})."""
+    if t.kind == "nil" and reflect_kind(to) in ("interface", "array", "map", "anymap", "func"):
+        return True
+    if not _typed(t) or not _typed(to):
+        return False
+    return reflect_kind(to) == "interface" or str(t) == str(to)
 
 
 def _is(t: T, *kinds: str) -> bool:
@@ -343,9 +365,9 @@ class Checker:
                 return UNKNOWN
         elif op == "in":
             if right.kind in ("map", "anymap"):
-                if left.kind == "nil" or right.kind == "anymap":
-                    return BOOL
-                if not is_any(left) and left.kind != "string":
+                # expr: the key must be unknown or assignable to the map's key type (string
+                # for a map literal, interface{} for groupBy's and fromPairs' maps).
+                if right.kind == "map" and not is_any(left) and not assignable_to(left, STRING):
                     raise self.error(f"cannot use {left} as type string in map key", node)
                 return BOOL
             if right.kind == "array":
@@ -479,20 +501,22 @@ class Checker:
             return t2
         if t2.kind == "nil":
             return t1
-        if t1 == t2 or t2 is IFACE or (t1.kind == t2.kind and t1.kind == "array"):
-            return t1  # expr: t1 when it is assignable to t2 (interface{} takes anything)
-        return UNKNOWN
+        # expr v1.17's conditionalNode: t1 when it is assignable to t2; two arrays whose
+        # elements are not assignable both ways are a plain []interface {} (no element type).
+        if not assignable_to(t1, t2):
+            return UNKNOWN
+        if t1.kind == "array" and t2.kind == "array":
+            e1, e2 = elem_of(t1), elem_of(t2)
+            if not (assignable_to(e1, e2) and assignable_to(e2, e1)):
+                return ARRAY
+        return t1
 
     def visit_Array(self, node: ast.Array) -> T:
         # expr v1.17: all elements of one reflect.Kind -> an array of the last one's type.
+        # ([] is an array of expr's untyped Nature{}.)
         types = [self.visit(item) for item in node.nodes]
-        kinds = {_REFLECT_KIND.get(t.kind, t.kind) for t in types}
-        if len(kinds) <= 1 and types and types[-1].kind not in ("unknown", "nil"):
-            return T("array", types[-1])
-        if len(kinds) <= 1 and types and types[-1].kind == "nil":
-            return T("array", NIL)
-        if not types:
-            return T("array", UNKNOWN)  # [] is an array of expr's untyped Nature{}
+        if len({reflect_kind(t) for t in types}) <= 1:
+            return T("array", types[-1] if types else UNKNOWN)
         return ARRAY
 
     def visit_Map(self, node: ast.Map) -> T:
@@ -576,7 +600,9 @@ class Checker:
         if name in ("count", "findIndex", "findLastIndex"):
             return INT
         if name == "filter":
-            return collection if collection.kind == "array" else ARRAY
+            # expr: collection.Elem().MakeArrayOf(): a []interface {} of the elements' type
+            # ([]string from split is filtered into a []interface {}).
+            return T("array", collection.elem) if collection.kind == "array" else ARRAY
         if name == "sortBy":
             return collection  # as given: unknown stays unknown
         if name == "reduce" and closure is not None:
