@@ -16,8 +16,10 @@ from typing import Any, cast
 
 from orchctl.expr.errors import RtError
 from orchctl.expr.gofmt import go_sprint, to_json
+from orchctl.expr.goquote import go_quote
 from orchctl.expr.gosort import go_sort
 from orchctl.expr.gostr import (
+    GO_SPACE,
     as_latin1,
     as_text,
     byte_find,
@@ -325,10 +327,12 @@ def _string(args: list[Any]) -> str:
 @builtin("trim")
 def _trim(args: list[Any]) -> str:
     _arity(args, 1, 2, name="trim")
+    # Go asserts the arguments in their order (strings.Trim(args[0].(string), ...)).
+    s = _str(args[0])
     if len(args) == 1:
-        return _str(args[0]).strip()
+        return s.strip(GO_SPACE)  # strings.TrimSpace
     cutset = _str(args[1])
-    return _str(args[0]).strip(cutset) if cutset else _str(args[0])
+    return s.strip(cutset) if cutset else s
 
 
 @builtin("trimPrefix")
@@ -376,15 +380,17 @@ def _split_any(s: str, sep: str, n: int, after: bool) -> list[str]:
 @builtin("split")
 def _split(args: list[Any]) -> GoList:
     _arity(args, 2, 3, name="split")
+    s, sep = _str(args[0]), _str(args[1])  # asserted before runtime.ToInt(args[2])
     n = to_int(args[2]) if len(args) == 3 else -1
-    return GoStrList(_split_any(_str(args[0]), _str(args[1]), n, after=False))
+    return GoStrList(_split_any(s, sep, n, after=False))
 
 
 @builtin("splitAfter")
 def _split_after(args: list[Any]) -> GoList:
     _arity(args, 2, 3, name="splitAfter")
+    s, sep = _str(args[0]), _str(args[1])  # asserted before runtime.ToInt(args[2])
     n = to_int(args[2]) if len(args) == 3 else -1
-    return GoStrList(_split_any(_str(args[0]), _str(args[1]), n, after=True))
+    return GoStrList(_split_any(s, sep, n, after=True))
 
 
 @builtin("replace")
@@ -629,14 +635,16 @@ def _from_json(args: list[Any]) -> Any:
     try:
         return json.loads(text, parse_int=float, parse_constant=_no_constants)
     except json.JSONDecodeError as exc:
+        # json.Unmarshal's error comes back from the builtin as a Go error: Formance
+        # reports it bare.
         pos = exc.pos
-        if pos >= len(text.rstrip()):
-            raise RtError("unexpected end of JSON input") from None
-        char = text[pos]
+        if pos >= len(text.rstrip(" \t\n\r")):  # JSON whitespace only
+            raise RtError("unexpected end of JSON input", wrapped=True) from None
+        char = _go_char(text[pos])
         if exc.msg.startswith("Extra data"):
-            raise RtError(f"invalid character {_go_char(char)} after top-level value") from None
+            raise RtError(f"invalid character {char} after top-level value", wrapped=True) from None
         raise RtError(
-            f"invalid character {_go_char(char)} looking for beginning of value"
+            f"invalid character {char} looking for beginning of value", wrapped=True
         ) from None
     except ValueError as exc:
         raise RtError(
@@ -647,11 +655,13 @@ def _from_json(args: list[Any]) -> Any:
 
 
 def _go_char(ch: str) -> str:
-    if ch == "'":
+    """encoding/json's quoteChar of the byte at the error (a rune's first UTF-8 byte)."""
+    byte = chr(go_bytes(ch)[0])
+    if byte == "'":
         return "'\\''"
-    if ch == '"':
+    if byte == '"':
         return "'\"'"
-    return "'" + ch + "'"
+    return "'" + go_quote(byte)[1:-1] + "'"
 
 
 @builtin("toBase64")
