@@ -1,0 +1,216 @@
+"""More disagreements the Go oracle (tests/oracle) found, pinned as plain tests: the checker's
+types for conditionals, filter and map keys, the order Go's sort.Sort compares in, the order
+builtins assert their arguments in, and Go's whitespace. Each answer is expr-lang v1.17.7's,
+run the way Formance runs it (no Go needed to run these)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from orchctl.expr import ExprCompileError, ExprRuntimeError, compile_expr
+from orchctl.expr.gofmt import go_sprint
+from orchctl.expr.gosort import go_sort
+from orchctl.expr.values import type_name
+
+
+def _value(source: str, event: Any = None) -> Any:
+    return compile_expr(source).run({"event": event}, go_types=True)
+
+
+def _compile_error(source: str) -> str:
+    with pytest.raises(ExprCompileError) as caught:
+        compile_expr(source)
+    return caught.value.message
+
+
+def _run_error(source: str, event: Any = None) -> ExprRuntimeError:
+    with pytest.raises(ExprRuntimeError) as caught:
+        compile_expr(source).run({"event": event})
+    return caught.value
+
+
+# --- the checker (checker.go conditionalNode, arrayNode, filter, `in`) ---
+
+
+@pytest.mark.parametrize(
+    ("source", "sprint"),
+    [
+        # two arrays whose elements are not assignable both ways: a plain []interface {}
+        ('sortBy(false ? ["a", "b"] : [], #.x)', "[]"),
+        ('true ? ["a"] : [1]', "[a]"),
+        # nil elements are assignable to no untyped element: a plain []interface {} too
+        ("(true ? [nil] : [nil])[0] in {}", "false"),
+        # filter makes a []interface {} of the elements' type; last() of it is interface{}
+        ('sortBy(last(filter(split("a", "a"), true)), 1)', "[]"),
+        # an element typed interface{} (a map value) and nil are of different reflect kinds
+        ("[{}.a, nil][0] in {}", "false"),
+        # a groupBy map's key is interface{}: nil is assignable to it
+        ("nil in groupBy([], 1)", "false"),
+    ],
+)
+def test_checker_types_as_go(source: str, sprint: str) -> None:
+    assert go_sprint(_value(source)) == sprint
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        # same-typed arrays keep their element type
+        ('sortBy(true ? ["a", "b"] : ["c"], #.x)', "type string has no field x"),
+        ("(true ? [1] : [2])[0] + 'a'", "invalid operation: + (mismatched types int and string)"),
+        # filter's result is a []interface {}, not the []string it filtered
+        (
+            'split("a", "a") | filter(true) >= 1',
+            "invalid operation: >= (mismatched types []interface {} and int)",
+        ),
+        # nil (and an element typed nil) is not assignable to a map literal's string key
+        ("sum([nil]) not in {}", "cannot use unknown as type string in map key"),
+        ("nil in {}", "cannot use unknown as type string in map key"),
+        ("find([nil], true) in {}", "cannot use unknown as type string in map key"),
+        # []string and []interface {} are not assignable: the conditional is unknown, but two
+        # []string stay []string
+        (
+            '(true ? split("a", "b") : split("a", "c")) + 1',
+            "invalid operation: + (mismatched types []string and int)",
+        ),
+    ],
+)
+def test_checker_refuses_as_go(source: str, message: str) -> None:
+    assert _compile_error(source) == message
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        # elements of different types: # is unknown, the failure comes at run time
+        ('sortBy(true ? ["a", "b"] : [], #.x)', "invalid operation: int(string)"),
+        ('map(true ? ["a", "b"] : [1], #.x)', "invalid operation: int(string)"),
+        ("(true ? [1] : [1.5])[0] + 'a'", "invalid operation: int + string"),
+        ('(true ? split("a", "b") : []) + 1', "invalid operation: []string + int"),
+        ('(true ? [] : split("a", "b")) + 1', "invalid operation: []interface {} + int"),
+    ],
+)
+def test_untyped_conditionals_fail_at_run_time_as_go(source: str, message: str) -> None:
+    assert _run_error(source).message == message
+
+
+# --- sort.Sort: pdqsort's comparisons and its order of equal keys ---
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        # insertion sort: Less(1, 1e21) swaps them, then Less([], 1e21) fails
+        ("sortBy([1e21, 1, []], #)", "invalid operation: []interface {} < float64"),
+        ("sort([1e21, 1, []])", "invalid operation: []interface {} < float64"),
+        ('sort([1e21, 1, []], "desc")', "invalid operation: int < []interface {}"),
+        ('sortBy([1e21, 1, []], #, "desc")', "invalid operation: int < []interface {}"),
+        ("sort(concat(1..20, 20..1, [nil]))", "invalid operation: <nil> < int"),
+    ],
+)
+def test_sort_compares_in_go_order(source: str, message: str) -> None:
+    assert _run_error(source).message == message
+
+
+@pytest.mark.parametrize(
+    ("source", "sprint"),
+    [
+        # more than 12 elements: pdqsort is not stable
+        (
+            "sortBy(1..30, # % 3)",
+            "[12 30 3 27 24 6 21 18 9 15 22 7 13 28 10 16 4 25 19 1 20 11 23 5 8 26 17 14 29 2]",
+        ),
+        (
+            'sortBy(1..30, # % 3, "desc")',
+            "[11 2 29 26 5 23 20 8 17 14 22 7 13 10 28 16 4 25 19 1 21 12 6 24 18 9 27 15 3 30]",
+        ),
+        (
+            "sortBy(map(1..60, # * 37 % 61), # % 5)",
+            "[10 60 50 45 35 25 15 20 40 55 30 5 16 41 6 31 51 56 1 46 26 21 36 11 12 27 2 22 57 "
+            "37 52 7 32 47 42 17 38 58 43 48 53 13 3 23 18 33 28 8 19 49 44 4 9 39 34 59 14 29 54 "
+            "24]",
+        ),
+        # twelve or fewer: insertion sort, stable
+        ("sortBy(1..12, # % 2)", "[2 4 6 8 10 12 1 3 5 7 9 11]"),
+    ],
+)
+def test_equal_keys_come_out_in_pdqsort_order(source: str, sprint: str) -> None:
+    assert go_sprint(_value(source)) == sprint
+
+
+def test_go_sort_sorts_large_inputs_through_every_branch() -> None:
+    # heapSort (limit exhausted), breakPatterns, partitionEqual and the reversed hint all run
+    # on these; whatever path they take, the answer is sorted and a permutation.
+    for keys in (
+        [i % 7 for i in range(500)],
+        list(range(300, 0, -1)),
+        [(i * 7919) % 1009 for i in range(2000)],
+        [0] * 100 + [1] * 100,
+    ):
+        perm = go_sort(len(keys), lambda i, j, keys=keys: keys[i] < keys[j])
+        assert sorted(perm) == list(range(len(keys)))
+        assert [keys[i] for i in perm] == sorted(keys)
+
+
+# --- builtins assert their arguments in Go's order ---
+
+
+@pytest.mark.parametrize(
+    ("source", "event", "message"),
+    [
+        ("trim(1 ?? [], event?.sourceAccountID)", {}, "interface {} is int, not string"),
+        ("trim(event.a, event.b)", {"a": True, "b": 2.5}, "interface {} is bool, not string"),
+        # split asserts both strings before runtime.ToInt of its count
+        (
+            "split(event.a, event.b, event.c)",
+            {"a": True, "b": 2.5, "c": "x"},
+            "interface {} is bool, not string",
+        ),
+        (
+            "splitAfter(event.a, event.b, event.c)",
+            {"a": "s", "b": 2.5, "c": "x"},
+            "interface {} is float64, not string",
+        ),
+        # findLast's stale `false` on the VM stack is trim's first argument
+        ('trim("a", findLast([], true))', {}, "interface {} is bool, not string"),
+    ],
+)
+def test_builtins_assert_arguments_in_go_order(source: str, event: Any, message: str) -> None:
+    assert _run_error(source, event).message == "interface conversion: " + message
+
+
+# --- unicode.IsSpace, and encoding/json's errors ---
+
+
+def test_trim_strips_what_go_calls_space() -> None:
+    assert _value('trim("\\x1fa\\x1c")') == "\x1fa\x1c"
+    assert _value('trim(" \\t\\n\\v\\f\\ra\\u0085\\u00a0\\u2000\\u3000")') == "a"
+    assert _value('trim("\\u200ba")') == "\u200ba"
+
+
+def test_the_lexer_skips_what_go_calls_space() -> None:
+    assert _value("1 +\u00a0\u3000 2") == 3
+    assert _compile_error("1 +\x1c 2") == "unrecognized character: U+001C"
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ('fromJSON("")', "unexpected end of JSON input"),
+        ('fromJSON("1\\x1c")', "invalid character '\\x1c' after top-level value"),
+        ('fromJSON("\\x1c")', "invalid character '\\x1c' looking for beginning of value"),
+        # the byte at the error: a non-ASCII character's first UTF-8 byte
+        ('fromJSON("\\u00a0")', "invalid character 'Â' looking for beginning of value"),
+        ('fromJSON("1\\u3000")', "invalid character 'ã' after top-level value"),
+    ],
+)
+def test_from_json_errors_are_bare_go_errors(source: str, message: str) -> None:
+    error = _run_error(source)
+    assert error.message == message
+    assert error.formance_message == message
+
+
+def test_type_names_hold() -> None:
+    assert type_name(_value('sortBy(false ? ["a", "b"] : [], #.x)')) == "[]interface {}"
