@@ -477,13 +477,18 @@ def _abs(args: list[Any]) -> Any:
 @builtin("ceil")
 def _ceil(args: list[Any]) -> float:
     value = float(_num("ceil", args[0]))
-    return float(math.ceil(value)) if math.isfinite(value) else value
+    if not math.isfinite(value):
+        return value
+    return math.copysign(float(math.ceil(value)), value)  # math.Ceil(-0.5) is -0
 
 
 @builtin("floor")
 def _floor(args: list[Any]) -> float:
     value = float(_num("floor", args[0]))
-    return float(math.floor(value)) if math.isfinite(value) else value
+    if not math.isfinite(value):
+        return value
+    result = float(math.floor(value))
+    return math.copysign(result, value) if result == 0 else result  # math.Floor(-0) is -0
 
 
 def go_round(value: float) -> float:
@@ -982,7 +987,9 @@ def _sort(args: list[Any]) -> GoList:
 def _bit_int(name: str, value: Any) -> int:
     if type(value) is int:
         return int(value)
-    raise RtError(f"cannot use {type_name(value)} as argument (type int) to call {name}")
+    raise RtError(
+        f"cannot use {type_name(value)} as argument (type int) to call {name}", wrapped=True
+    )
 
 
 def _bit(name: str, fn: Callable[[int, int], int]) -> None:

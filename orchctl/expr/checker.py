@@ -562,7 +562,9 @@ class Checker:
             return self.check_get(node)
         if name in SIGNATURES:
             return self.check_signatures(name, node, args)
-        types = [self.visit(arg) for arg in args]
+        # checkFunction hands Validate reflect types: an unknown is interface{}, an array
+        # literal's element type is lost ([]interface {}).
+        types = [_reflect_view(self.visit(arg)) for arg in args]
         return self.validate(name, node, types)
 
     def check_predicate_builtin(self, node: ast.Builtin) -> T:
@@ -793,6 +795,14 @@ class Checker:
                     raise self.error(f"cannot concat {_s(t)}", node)
             return ARRAY
         return UNKNOWN
+
+
+def _reflect_view(t: T) -> T:
+    if t.kind == "unknown":
+        return IFACE
+    if t.kind == "array" and not t.shown:
+        return ARRAY
+    return t
 
 
 def _combined(left: T, right: T) -> T:

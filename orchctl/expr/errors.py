@@ -92,6 +92,9 @@ _WRAPPED_PREFIXES = (
     "invalid argument for mean ",
     "invalid argument for median ",
     "invalid argument for join ",
+    "invalid argument for repeat ",
+    "cannot take ",
+    "invalid pair ",
 )
 
 

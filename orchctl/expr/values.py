@@ -388,18 +388,12 @@ def mod(a: Any, b: Any) -> int:
 
 
 def power(a: Any, b: Any) -> float:
-    if type(a) is GoUint8 or type(b) is GoUint8:
-        if not (is_number(a) and is_number(b)):
-            raise _bad("**", a, b)
-        return power(*_byte_args(a, b)[:2])
-    ta = type(a)
-    tb = type(b)
-    if (ta is float or ta is int) and (tb is float or tb is int):
-        return go_pow(float(a), float(b))
-    for operand in (a, b):  # runtime.ToFloat of each side
+    """runtime.Exponent: math.Pow(ToFloat64(a), ToFloat64(b)); ToFloat64 panics on anything
+    but a number (a byte is one)."""
+    for operand in (a, b):
         if not is_number(operand):
             raise RtError(f"invalid operation: float({type_name(operand)})")
-    raise _bad("**", a, b)
+    return go_pow(float(a), float(b))
 
 
 def _is_odd_int(x: float) -> bool:
