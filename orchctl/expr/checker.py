@@ -255,6 +255,7 @@ class Checker:
         # id of each ==/!= whose sides are both typed int or both string: expr compiles it to
         # OpEqualInt/OpEqualString (compiler.go equalBinaryNode), which assert both values.
         self.typed_equal: dict[int, str] = {}
+        self.int_nodes: dict[int, ast.Node] = {}
 
     def error(self, message: str, node: ast.Node) -> CheckError:
         return CheckError(message, node.loc)
@@ -262,7 +263,13 @@ class Checker:
     def visit(self, node: ast.Node) -> T:
         method = getattr(self, "visit_" + type(node).__name__)
         result: T = method(node)
+        if result.kind == "int":
+            self.int_nodes[id(node)] = node  # (held, so the id stays this node's)
         return result
+
+    def is_int(self, node: ast.Node) -> bool:
+        """Whether the checker typed ``node`` int (the optimizer's in_array and in_range)."""
+        return isinstance(node, ast.Int) or self.int_nodes.get(id(node)) is node
 
     # literals and names
     def visit_Nil(self, node: ast.Nil) -> T:

@@ -26,8 +26,16 @@ from orchctl.expr.builtins import (
     slice_op,
     sort_values,
 )
-from orchctl.expr.checker import CheckError
 from orchctl.expr.errors import RtError
+from orchctl.expr.fold import (
+    ConstSet,
+    filter_len,
+    fold,
+    in_array,
+    in_range,
+    predicate_combination,
+    sum_map,
+)
 from orchctl.expr.gostr import str_op
 from orchctl.expr.regex import RegexError, compile_regex
 from orchctl.expr.values import (
@@ -137,6 +145,10 @@ class Compiler:
     def c_Slot(self, node: Slot) -> Fn:
         index = node.index
         return lambda c: c.slots[index]
+
+    def c_ConstSet(self, node: ConstSet) -> Fn:  # read by c_Binary's `in` only
+        members = node.members
+        return lambda c: members
 
     def c_StackLen(self, node: StackLen) -> Fn:
         length = IMPLS["len"]
@@ -321,29 +333,27 @@ class Compiler:
         }
         fn = binary[op]
         right_node = node.right
-        if (
-            op == "in"
-            and isinstance(right_node, ast.Array)
-            and right_node.nodes
-            and all(isinstance(item, ast.Str) for item in right_node.nodes)
-        ):
-            # expr's optimizer (in_array) turns `x in ["a", "b"]` into a lookup in a
-            # map[string]struct{}: a needle that is not a string fails as reflect's MapIndex.
-            members = frozenset(item.value for item in right_node.nodes)  # type: ignore[attr-defined]
+        if op == "in" and isinstance(right_node, ConstSet):
+            # expr's optimizer (in_array) turns `x in ["a", "b"]` (`x in [1, 2]` for an int x)
+            # into a lookup in a map[string]struct{} (map[int]struct{}): nil looks up the
+            # zero key, any other needle of another type fails as reflect's MapIndex.
+            members = right_node.members
+            key, zero = (int, 0) if right_node.of_int else (str, "")
+            key_name = "int" if right_node.of_int else "string"
 
-            def in_strings(c: Ctx) -> bool:
+            def in_set(c: Ctx) -> bool:
                 needle = left(c)
                 if needle is None:
-                    return False
-                if needle.__class__ is str:
+                    return zero in members
+                if needle.__class__ is key:
                     return needle in members
                 raise RtError(
                     f"reflect.Value.MapIndex: value of type {type_name(needle)} is not "
-                    "assignable to type string",
+                    f"assignable to type {key_name}",
                     loc,
                 )
 
-            return in_strings
+            return in_set
         if op == "..":
 
             def range_(c: Ctx) -> Any:
@@ -1129,51 +1139,6 @@ def _rewrite_children(node: ast.Node, rewrite: Callable[[ast.Node], ast.Node]) -
                     child[i] = rewrite(item)
 
 
-def _fold_bool(node: ast.Node) -> ast.Node:
-    """expr's fold of `and`/`or` with a constant side (optimizer/fold.go), bottom-up.
-
-    `x and true` is `x` (so `event.amount && true` is the amount, not an error), `x or true`
-    is true and `x and false` false without evaluating `x`.
-    """
-    _rewrite_children(node, _fold_bool)
-    if isinstance(node, ast.Unary) and node.op in ("!", "not") and isinstance(node.node, ast.Bool):
-        return ast.Bool(node.loc, not node.node.value)
-    if (
-        isinstance(node, ast.Binary)
-        and node.op == "%"
-        and isinstance(node.left, ast.Int)
-        and isinstance(node.right, ast.Int)
-        and node.right.value == 0
-    ):
-        raise CheckError("integer divide by zero", node.loc)  # fold.go folds it at compile time
-    if not isinstance(node, ast.Binary) or node.op not in ("and", "&&", "or", "||"):
-        return node
-    kept = _fold_and_or(node)
-    if kept is not node:
-        kept.loc = node.loc  # fold.go's patchCopy: the kept side takes the operator's place
-    return kept
-
-
-def _fold_and_or(node: ast.Binary) -> ast.Node:
-    a = node.left.value if isinstance(node.left, ast.Bool) else None
-    b = node.right.value if isinstance(node.right, ast.Bool) else None
-    if node.op in ("and", "&&"):
-        if a is True:
-            return node.right
-        if b is True:
-            return node.left
-        if a is False or b is False:
-            return ast.Bool(node.loc, False)
-        return node
-    if a is False:
-        return node.right
-    if b is False:
-        return node.left
-    if a is True or b is True:
-        return ast.Bool(node.loc, True)
-    return node
-
-
 _NUMERIC = ("int", "float")
 
 
@@ -1289,10 +1254,13 @@ def _filter_filter(node: ast.Node) -> ast.Node:
     return node
 
 
-def optimize(node: ast.Node) -> ast.Node:
-    """expr's optimizer rewrites that change observable behaviour (filter()[0] -> find)."""
-    node = _fold_bool(_filter_filter(node))
+def optimize(node: ast.Node, is_int: Callable[[ast.Node], bool] = lambda n: False) -> ast.Node:
+    """expr's optimizer rewrites that change observable behaviour (filter()[0] -> find), in
+    optimizer.go's order; ``is_int`` tells the nodes the checker typed int."""
+    node = fold(_filter_filter(in_array(node, is_int)))
+    node = in_range(node, is_int)
     node = _filter_map(node)
+    node = filter_len(node)
     _first_last_of_filter(node)
     stack = [node]
     while stack:
@@ -1319,7 +1287,8 @@ def optimize(node: ast.Node) -> ast.Node:
         replacement = _filter_index(node)
         if replacement is not None:
             node = replacement
-    return _sum_array(node)  # after filter_last/filter_first, as optimizer.go orders them
+    node = predicate_combination(node)
+    return sum_map(_sum_array(node))  # after filter_last/filter_first, as optimizer.go has it
 
 
 def _first_last_of_filter(node: ast.Node) -> None:
