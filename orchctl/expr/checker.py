@@ -650,7 +650,9 @@ class Checker:
             return elem_of(base)
         if base.kind in ("map", "anymap"):
             prop = self.visit(prop_node)
-            if prop.kind == "nil":
+            # the key must be unknown or assignable to the map's key type: nil and anything
+            # go to groupBy's and fromPairs' interface{} keys
+            if base.kind == "map" and prop.kind == "nil":
                 raise self.error(f"cannot use unknown to get an element from {base}", prop_node)
             if base.kind == "map" and prop.kind not in ("string", "unknown"):
                 raise self.error(f"cannot use {prop} to get an element from {base}", prop_node)

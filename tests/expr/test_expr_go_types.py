@@ -214,3 +214,138 @@ def test_from_json_errors_are_bare_go_errors(source: str, message: str) -> None:
 
 def test_type_names_hold() -> None:
     assert type_name(_value('sortBy(false ? ["a", "b"] : [], #.x)')) == "[]interface {}"
+
+
+# --- the optimizer (optimizer.go's passes, orchctl/expr/fold.py) ---
+
+
+@pytest.mark.parametrize(
+    ("source", "event", "sprint"),
+    [
+        # fold.go: `1 == 1` is true, then `x or true` is true without reading x
+        ("event.missing or 1 == 1", {}, "true"),
+        ('event.amount?.x and "a" == "a"', {}, "<nil>"),
+        ("9223372036854775807 + 1", None, "-9223372036854775808"),
+        # in_array.go: a set of the literals as written; nil looks up the zero key
+        ('event.missing in ["", "a"]', {}, "true"),
+        ("findIndex([], true) in [0, 1]", None, "true"),
+        ("findLastIndex([], true) in [0, 1]", None, "true"),
+        ("findIndex([], true) in [1, 2]", None, "false"),
+        ("-1 in [-1, 2]", None, "true"),  # -1 is folded after in_array: a plain array
+        # filter_len.go: len(filter(a, p)) is count(a, p): no element read, no map run
+        ('len(["a", "b"] | filter(true) | map(event.transactions[-1]))', {}, "2"),
+        ("len(filter(event, true))", {"a": 1}, "1"),
+        # predicate_combination.go: one loop; `event?.a` is another collection
+        ('all(event.a, # < 2) && all(event?.a, # + "a" == "")', {"a": [1, 2]}, "false"),
+        ("sum(map(event, 1))", {"a": 1}, "1"),  # sum_map.go: sum(a, q)
+        ("len(event) in -1..3", {}, "true"),
+    ],
+)
+def test_optimizer_rewrites_as_go(source: str, event: Any, sprint: str) -> None:
+    assert go_sprint(_value(source, event)) == sprint
+
+
+@pytest.mark.parametrize(
+    ("source", "event", "message"),
+    [
+        # in_range.go: `x in 1..3` on an int is `x >= 1 and x <= 3` at expr's zero location
+        ("findLastIndex([], true) not in 1..3", None, "invalid operation: <nil> >= int (1:1)"),
+        ("get([len(values({}))], 1) in 1..3", None, "invalid operation: <nil> >= int (1:1)"),
+        # predicate_combination.go: p && q per element, so q fails on the first one
+        (
+            'all(event.a, # < 2) && all(event.a, # + "a" == "")',
+            {"a": [1, 2]},
+            "invalid operation: float64 + string (1:39)",
+        ),
+        (
+            'none(event.a, # > 1) && none(event.a, # + "a" == "")',
+            {"a": [1, 2]},
+            "invalid operation: float64 + string (1:41)",
+        ),
+        ("sum(map(event, #))", {"a": 1}, "reflect: call of reflect.Value.Index on map Value"),
+    ],
+)
+def test_optimizer_fails_where_go_does(source: str, event: Any, message: str) -> None:
+    error = _run_error(source, event)
+    assert error.formance_message.split("\n")[0] == message
+
+
+@pytest.mark.parametrize(
+    ("source", "loc"),
+    [("+1 % 0", 3), ("-1 % 0", 3), ("1 % -0", 2), ("(1+1) % (1-1)", 6)],
+)
+def test_a_folded_zero_modulus_is_a_compile_error(source: str, loc: int) -> None:
+    with pytest.raises(ExprCompileError) as caught:
+        compile_expr(source)
+    assert caught.value.message == "integer divide by zero"
+    assert caught.value.column == loc + 1
+
+
+def test_in_array_takes_the_literals_as_written() -> None:
+    assert _compile_error('1 in ["a" + "b"]') == "cannot use int as type string in array"
+    assert _value('"ab" in ["a" + "b"]') is True
+
+
+# --- numbers ---
+
+
+@pytest.mark.parametrize(
+    ("source", "sprint"),
+    [("ceil(-0.5)", "-0"), ("ceil(0.1 - 1)", "-0"), ("floor(-0.0)", "-0"), ("floor(0.5)", "0")],
+)
+def test_ceil_and_floor_keep_the_sign_of_zero(source: str, sprint: str) -> None:
+    assert go_sprint(_value(source)) == sprint
+
+
+def test_power_converts_each_side_as_runtime_to_float64() -> None:
+    error = _run_error("event.provider[0] ^ event", {"provider": "WISE"})
+    assert error.message == "invalid operation: float(map[string]interface {})"
+    # a byte is a number to it (Go's math.Pow's answer, not C's)
+    assert go_sprint(_value("event.p[0] ** event.p[1]", {"p": "WI"})) == "3.845080540776459e+141"
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        # Validate sees reflect types: an unknown argument is interface{}, and so is abs's result
+        (
+            "[] / abs(event?.amount)",
+            "invalid operation: / (mismatched types []interface {} and interface {})",
+        ),
+        (
+            "abs(event) + [1]",
+            "invalid operation: + (mismatched types interface {} and []interface {})",
+        ),
+        # the map literal's string key takes no nil; groupBy's interface{} key takes it
+        ("get({}, nil)", "cannot use unknown to get an element from map[string]interface {}"),
+    ],
+)
+def test_builtin_results_are_typed_as_go(source: str, message: str) -> None:
+    assert _compile_error(source) == message
+
+
+def test_get_of_an_interface_keyed_map_takes_nil() -> None:
+    assert _value("get(fromPairs([]), nil)") is None
+    assert _value("get(groupBy([], 1), [nil][0])") is None
+
+
+@pytest.mark.parametrize(
+    ("source", "event", "message"),
+    [
+        (
+            'repeat("a", -1)',
+            None,
+            "invalid argument for repeat (expected positive integer, got -1)",
+        ),
+        ("take(event, 1) + 1", {}, "cannot take from map"),
+        ("take([1], event)", {}, "cannot take map elements"),
+        ("fromPairs([1])", None, "invalid pair 1"),
+        (
+            "bitand(1, event)",
+            {},
+            "cannot use map[string]interface {} as argument (type int) to call bitand",
+        ),
+    ],
+)
+def test_builtin_go_errors_are_reported_bare(source: str, event: Any, message: str) -> None:
+    assert _run_error(source, event).formance_message == message
