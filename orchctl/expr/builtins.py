@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import math
 import re
 from collections.abc import Callable
@@ -16,7 +15,7 @@ from typing import Any, cast
 
 from orchctl.expr.errors import RtError
 from orchctl.expr.gofmt import go_sprint, to_json
-from orchctl.expr.goquote import go_quote
+from orchctl.expr.gojson import JSONError, unmarshal
 from orchctl.expr.gosort import go_sort
 from orchctl.expr.gostr import (
     GO_SPACE,
@@ -630,43 +629,14 @@ def _to_json(args: list[Any]) -> str:
         raise RtError(str(exc)) from None
 
 
-def _no_constants(name: str) -> Any:
-    raise ValueError(name)
-
-
 @builtin("fromJSON")
 def _from_json(args: list[Any]) -> Any:
-    text = _str(args[0])
     try:
-        return json.loads(text, parse_int=float, parse_constant=_no_constants)
-    except json.JSONDecodeError as exc:
+        return unmarshal(_str(args[0]))
+    except JSONError as exc:
         # json.Unmarshal's error comes back from the builtin as a Go error: Formance
         # reports it bare.
-        pos = exc.pos
-        if pos >= len(text.rstrip(" \t\n\r")):  # JSON whitespace only
-            raise RtError("unexpected end of JSON input", wrapped=True) from None
-        char = _go_char(text[pos])
-        if exc.msg.startswith("Extra data"):
-            raise RtError(f"invalid character {char} after top-level value", wrapped=True) from None
-        raise RtError(
-            f"invalid character {char} looking for beginning of value", wrapped=True
-        ) from None
-    except ValueError as exc:
-        raise RtError(
-            f"invalid character {_go_char(str(exc)[0])} looking for beginning of value"
-        ) from None
-    except RecursionError:
-        raise RtError("exceeded max depth") from None
-
-
-def _go_char(ch: str) -> str:
-    """encoding/json's quoteChar of the byte at the error (a rune's first UTF-8 byte)."""
-    byte = chr(go_bytes(ch)[0])
-    if byte == "'":
-        return "'\\''"
-    if byte == '"':
-        return "'\"'"
-    return "'" + go_quote(byte)[1:-1] + "'"
+        raise RtError(exc.message, wrapped=True) from None
 
 
 @builtin("toBase64")

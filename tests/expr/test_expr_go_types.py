@@ -196,20 +196,55 @@ def test_the_lexer_skips_what_go_calls_space() -> None:
 
 
 @pytest.mark.parametrize(
-    ("source", "message"),
+    ("text", "message"),
     [
-        ('fromJSON("")', "unexpected end of JSON input"),
-        ('fromJSON("1\\x1c")', "invalid character '\\x1c' after top-level value"),
-        ('fromJSON("\\x1c")', "invalid character '\\x1c' looking for beginning of value"),
+        ("", "unexpected end of JSON input"),
+        ("1\x1c", "invalid character '\\x1c' after top-level value"),
+        ("\x1c", "invalid character '\\x1c' looking for beginning of value"),
         # the byte at the error: a non-ASCII character's first UTF-8 byte
-        ('fromJSON("\\u00a0")', "invalid character 'Â' looking for beginning of value"),
-        ('fromJSON("1\\u3000")', "invalid character 'ã' after top-level value"),
+        ("\u00a0", "invalid character 'Â' looking for beginning of value"),
+        ("1\u3000", "invalid character 'ã' after top-level value"),
+        # scanner.go's states, and the space its eof() feeds
+        ('"a', "unexpected end of JSON input"),
+        ("tru", "invalid character ' ' in literal true (expecting 'e')"),
+        ("nan", "invalid character 'a' in literal null (expecting 'u')"),
+        ("1.", "invalid character ' ' after decimal point in numeric literal"),
+        ("1ea", "invalid character 'a' in exponent of numeric literal"),
+        ("-a", "invalid character 'a' in numeric literal"),
+        ('"\\x"', "invalid character 'x' in string escape code"),
+        ('"\\u12"', "invalid character '\"' in \\u hexadecimal character escape"),
+        ('"\t"', "invalid character '\\t' in string literal"),
+        ("{1:2}", "invalid character '1' looking for beginning of object key string"),
+        ('{"a" 1}', "invalid character '1' after object key"),
+        ('{"a":1 "b":2}', "invalid character '\"' after object key:value pair"),
+        ("[1 2]", "invalid character '2' after array element"),
+        ("[" * 11000, "invalid character '[' exceeded max depth"),
+        ("NaN", "invalid character 'N' looking for beginning of value"),
+        ("[1e400, 1e500]", "json: cannot unmarshal number 1e400 into Go value of type float64"),
     ],
 )
-def test_from_json_errors_are_bare_go_errors(source: str, message: str) -> None:
-    error = _run_error(source)
+def test_from_json_errors_are_go_s(text: str, message: str) -> None:
+    error = _run_error("fromJSON(event.s)", {"s": text})
     assert error.message == message
-    assert error.formance_message == message
+    assert error.formance_message == message  # a Go error value: Formance reports it bare
+
+
+@pytest.mark.parametrize(
+    ("text", "sprint"),
+    [
+        ('"\\ud800A"', "\ufffdA"),  # a lone surrogate escape is U+FFFD
+        ('"\\ud83d\\ude00"', "\U0001f600"),
+        ('{"\\ud800":1,"\\udc00":2}', "map[\ufffd:2]"),  # both keys are U+FFFD: last wins
+        ("-0", "-0"),
+        ("123456789012345678901234567890", "1.2345678901234568e+29"),
+    ],
+)
+def test_from_json_values_are_go_s(text: str, sprint: str) -> None:
+    assert go_sprint(_value("fromJSON(event.s)", {"s": text})) == sprint
+
+
+def test_from_json_makes_an_invalid_byte_u_fffd() -> None:
+    assert _value('fromJSON("\\"" + "é"[1:2] + "\\"")') == "\ufffd"
 
 
 def test_type_names_hold() -> None:
