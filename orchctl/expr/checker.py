@@ -827,8 +827,8 @@ def _comparable(left: T, right: T) -> bool:
         return True
     if left.kind in ("array",) and right.kind in ("array",):
         return True
-    if left.kind in ("map", "anymap") and right.kind in ("map", "anymap"):
-        return True
+    if left.kind in ("map", "anymap") or right.kind in ("map", "anymap"):
+        return str(left) == str(right)  # Nature.ComparableTo: AssignableTo, the same map type
     return left.kind == right.kind
 
 

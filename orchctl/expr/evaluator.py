@@ -407,7 +407,12 @@ class Compiler:
             def eq_number(c: Ctx) -> bool:
                 v = left(c)
                 t = v.__class__
-                result = bool(v == number) if t is float or t is int else equal(v, number)
+                if t is number.__class__:
+                    result = bool(v == number)
+                else:  # Go converts an int compared with a float64
+                    result = (
+                        float(v) == float(number) if t is float or t is int else equal(v, number)
+                    )
                 return not result if negated else result
 
             return eq_number
@@ -425,6 +430,8 @@ class Compiler:
             ta = a.__class__
             tb = b.__class__
             if (ta is float or ta is int) and (tb is float or tb is int):
+                if ta is not tb:
+                    a, b = float(a), float(b)  # Go converts the int: float64(x) < y
                 if op == "<":
                     return bool(a < b)
                 if op == ">":
