@@ -467,6 +467,8 @@ def _num(name: str, value: Any) -> Any:
 
 @builtin("abs")
 def _abs(args: list[Any]) -> Any:
+    if type(args[0]) is GoUint8:
+        return args[0]  # builtin.Abs: a uint8 as it is
     value = _num("abs", args[0])
     if type(value) is int:
         return wrap_int(abs(value))

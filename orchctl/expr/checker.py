@@ -406,9 +406,7 @@ class Checker:
                 return right
             if right.kind == "nil":
                 return left
-            if left == right or left is IFACE or (left.kind == right.kind == "array"):
-                return left  # the right side is assignable to the left one
-            return UNKNOWN
+            return left if assignable_to(right, left) else UNKNOWN
         raise self.error(f"invalid operation: {op} (mismatched types {left} and {right})", node)
 
     def visit_Chain(self, node: ast.Chain) -> T:
@@ -445,7 +443,9 @@ class Checker:
 
     def visit_Slice(self, node: ast.Slice) -> T:
         t = self.visit(node.node)
-        if t.kind not in ("unknown", "string", "array"):
+        if is_any(t):
+            return UNKNOWN  # expr's sliceNode stops here: the bounds are not checked
+        if t.kind not in ("string", "array"):
             raise self.error(f"cannot slice {t}", node)
         for part in (node.from_, node.to):
             if part is not None:
