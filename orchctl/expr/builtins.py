@@ -50,6 +50,7 @@ from orchctl.expr.values import (
     GoIntList,
     GoList,
     GoMap,
+    GoNilList,
     GoPairMap,
     GoStrList,
     GoUint8,
@@ -906,7 +907,7 @@ def _concat(args: list[Any]) -> GoList:
         out.extend(elems(arg))
         if len(out) > MAX_ITEMS:
             raise RtError("memory budget exceeded")
-    return out
+    return out if out else GoNilList()  # Go appends to a nil []any: nothing appended, nil
 
 
 def _flatten(items: list[Any] | tuple[Any, ...], out: GoList, depth: int) -> None:
@@ -952,8 +953,10 @@ def sort_values(items: list[Any], order: Any, *, keys: list[Any] | None = None) 
 def _sort(args: list[Any]) -> GoList:
     _arity(args, 1, 2)
     # expr copies only arrays; anything else (a map, nil, a number) sorts as no elements.
-    items = elems(args[0]) if isinstance(args[0], list | tuple) else []
-    return sort_values(items, args[1] if len(args) == 2 else None)
+    if not isinstance(args[0], list | tuple):  # no array copied: sort.Sort of a nil []any
+        sort_values([], args[1] if len(args) == 2 else None)  # (the order is still checked)
+        return GoNilList()
+    return sort_values(elems(args[0]), args[1] if len(args) == 2 else None)
 
 
 def _bit_int(name: str, value: Any) -> int:

@@ -43,6 +43,7 @@ from orchctl.expr.values import (
     GoIntList,
     GoList,
     GoMap,
+    GoNilList,
     GoPairMap,
     GoStrList,
     add,
@@ -50,6 +51,7 @@ from orchctl.expr.values import (
     compare,
     div,
     equal,
+    is_nil,
     mod,
     mul,
     negate,
@@ -313,7 +315,7 @@ class Compiler:
 
             def coalesce(c: Ctx) -> Any:
                 v = left(c)
-                return right(c) if v is None else v
+                return right(c) if v is None or v.__class__ is GoNilList else v  # IsNil
 
             return coalesce
         if op == "matches":
@@ -456,7 +458,7 @@ class Compiler:
                 v = left(c)
                 if v.__class__ is str:
                     return pattern.search(v)
-                if v is None:
+                if v is None or v.__class__ is GoNilList:
                     return False
                 # expr matches a constant pattern against the bytes of a string
                 raise RtError(
@@ -468,7 +470,7 @@ class Compiler:
         def match(c: Ctx) -> bool:
             v = left(c)
             p = right(c)
-            if v is None or p is None:
+            if is_nil(v) or is_nil(p):
                 return False
             # OpMatches asserts the pattern first: regexp.Match(b.(string), a.([]byte))
             if p.__class__ is not str:
@@ -496,7 +498,7 @@ class Compiler:
                 if op == "startsWith":
                     return a.startswith(b)
                 return a.endswith(b)
-            if a is None or b is None:
+            if is_nil(a) or is_nil(b):
                 return False
             bad = a if a.__class__ is not str else b
             raise RtError(assert_type(bad, "string").msg, loc)
@@ -529,7 +531,7 @@ class Compiler:
                     if v.__class__ is int:
                         return float(v)
                     return v
-                if b is None and optional:
+                if optional and is_nil(b):
                     raise ChainNil
                 try:
                     return fetch(b, name)
@@ -542,7 +544,7 @@ class Compiler:
 
         def member(c: Ctx) -> Any:
             b = base(c)
-            if b is None and optional:
+            if optional and is_nil(b):
                 raise ChainNil
             p = prop(c)
             try:
@@ -614,7 +616,7 @@ class Compiler:
 
             def call_method(c: Ctx) -> Any:
                 b = base(c)
-                if b is None and optional:
+                if optional and is_nil(b):
                     raise ChainNil
                 try:
                     fn = fetch(b, prop(c))

@@ -73,9 +73,21 @@ class GoPairMap(GoAnyMap):
     __slots__ = ()
 
 
+class GoNilList(GoList):
+    """A nil []interface{} (concat of no elements, sort of no array): empty, but nil to
+    `??`, `?.`, `== nil` and the string operators (runtime.IsNil), and null in JSON."""
+
+    __slots__ = ()
+
+
+def is_nil(value: Any) -> bool:
+    """runtime.IsNil."""
+    return value is None or value.__class__ is GoNilList
+
+
 #: The evaluator's own lists (their ints are Go ints), whatever their Go element type.
-GO_LISTS = frozenset({GoList, GoIntList, GoStrList})
-_KEEP_CLASS = frozenset({GoIntList, GoStrList, GoAnyMap, GoPairMap})
+GO_LISTS = frozenset({GoList, GoIntList, GoStrList, GoNilList})
+_KEEP_CLASS = frozenset({GoIntList, GoStrList, GoAnyMap, GoPairMap, GoNilList})
 
 
 def unhashable(key: Any, mapping: dict[Any, Any]) -> RtError:
@@ -219,7 +231,7 @@ def equal(a: Any, b: Any, _depth: int = 0) -> bool:
     if ta is tb and (ta is str or ta is float or ta is int or ta is bool):
         return bool(a == b)
     if a is None or b is None:
-        return a is None and b is None
+        return is_nil(a) and is_nil(b)
     if (ta is int or ta is float) and (tb is int or tb is float):
         return float(a) == float(b)  # Go converts the int: float64(x) == y
     if ta is bool or tb is bool:
@@ -268,8 +280,8 @@ def deep_equal(a: Any, b: Any, _depth: int = 0) -> bool:
                 return False
         return True
     if isinstance(a, list | tuple):
-        if len(a) != len(b):
-            return False
+        if len(a) != len(b) or (a.__class__ is GoNilList) != (b.__class__ is GoNilList):
+            return False  # (a nil slice is not an empty one to DeepEqual)
         pairs = zip(elems(a), elems(b), strict=True)
         return all(deep_equal(x, y, _depth + 1) for x, y in pairs)
     if type(a) is float or type(a) is str or type(a) is bool:

@@ -384,3 +384,95 @@ def test_get_of_an_interface_keyed_map_takes_nil() -> None:
 )
 def test_builtin_go_errors_are_reported_bare(source: str, event: Any, message: str) -> None:
     assert _run_error(source, event).formance_message == message
+
+
+# --- equality and order (runtime.Equal, runtime.Less, reflect.DeepEqual) ---
+
+
+@pytest.mark.parametrize(
+    ("source", "event", "sprint"),
+    [
+        # an int meets a float64 as float64(x)
+        ("9223372036854775807 != float(9223372036854775807)", None, "false"),
+        ("9223372036854775807 < float(9223372036854775807)", None, "false"),
+        ("9007199254740993 > 9007199254740992.0", None, "false"),
+        ("event.a == 9007199254740993", {"a": 9007199254740992}, "true"),
+        ("9007199254740993 == 9007199254740992", None, "false"),  # two ints: exact
+        ("[9007199254740993] == [9007199254740992]", None, "false"),
+        # maps are reflect.DeepEqual: the same types all the way down
+        ('{"a": 1} == {"a": 1.0}', None, "false"),
+        ('event == {"a": 1}', {"a": 1}, "false"),  # the payload's 1 is a float64
+        ('event == {"a": 1.0}', {"a": 1}, "true"),
+        ('{"a": 1..2} == {"a": [1, 2]}', None, "false"),  # []int is not []interface {}
+        ('[{"a": 1}] == [{"a": 1.0}]', None, "false"),
+        ("[[1]] == [[1.0]]", None, "true"),  # arrays are runtime.Equal element by element
+        ("{} != (false ? 1 : fromPairs([]))", None, "true"),
+    ],
+)
+def test_equality_and_order_as_go(source: str, event: Any, sprint: str) -> None:
+    assert go_sprint(_value(source, event)) == sprint
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        (
+            "{} == fromPairs([])",
+            "invalid operation: == (mismatched types map[string]interface {} and "
+            "map[interface {}]interface {})",
+        ),
+        # ?? is the left type only when the right is assignable to it; first() is interface{}
+        (
+            "(first([]) ?? event?.links[0].name) + []",
+            "invalid operation: + (mismatched types unknown and []interface {})",
+        ),
+        # slicing an unknown is unknown
+        (
+            'get({}, "a")[1:] endsWith 1',
+            "invalid operation: endsWith (mismatched types unknown and int)",
+        ),
+    ],
+)
+def test_checker_types_these_as_go(source: str, message: str) -> None:
+    assert _compile_error(source) == message
+
+
+def test_a_conditional_of_int_and_float_is_unknown() -> None:
+    # 2.5 is not assignable to int: (1 ?? 2.5) is unknown and + fails at run time
+    assert _run_error("(1 ?? 2.5) + 'a'").message == "invalid operation: int + string"
+
+
+def test_abs_keeps_a_byte() -> None:
+    assert type_name(_value("abs(event.p[0])", {"p": "W"})) == "uint8"
+
+
+# --- nil slices: concat of no elements, sort of no array ---
+
+
+@pytest.mark.parametrize(
+    ("source", "event", "sprint"),
+    [
+        ("concat([], []) ?? 1", None, "1"),  # runtime.IsNil
+        ("concat([]) == nil", None, "true"),
+        ("concat([]) == []", None, "true"),
+        ('{"a": concat([])} == {"a": []}', None, "false"),  # DeepEqual: nil is not empty
+        ("toJSON(concat([], []))", None, "null"),
+        ("toJSON([concat([])])", None, "[\n  null\n]"),
+        ("(false ? 1 : concat([]))?.x", None, "<nil>"),
+        ('(false ? 1 : concat([])) contains "a"', None, "false"),
+        ("concat([])", None, "[]"),  # fmt prints it as any empty slice
+        ('toJSON(sort(event?.accountMetadata["missing"]))', {"accountMetadata": {}}, "null"),
+        ("concat(1..2) ?? 1", None, "[1 2]"),
+    ],
+)
+def test_nil_slices_are_nil_where_go_checks(source: str, event: Any, sprint: str) -> None:
+    assert go_sprint(_value(source, event)) == sprint
+
+
+def test_a_nil_slice_is_still_typed_and_evaluated_lazily() -> None:
+    assert type_name(_value("concat([])")) == "[]interface {}"
+    # `??` evaluates its right side for a nil slice: the assertion there fails
+    error = _run_error('concat([], []) ?? replace(event, "a", "a")', {})
+    assert (
+        error.message == "interface conversion: interface {} is map[string]interface {}, not string"
+    )
