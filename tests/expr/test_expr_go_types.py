@@ -476,3 +476,35 @@ def test_a_nil_slice_is_still_typed_and_evaluated_lazily() -> None:
     assert (
         error.message == "interface conversion: interface {} is map[string]interface {}, not string"
     )
+
+
+# --- regexp and invalid UTF-8 (a string cut inside a character) ---
+
+
+@pytest.mark.parametrize(
+    ("pattern", "message"),
+    [
+        ('"é"[-1:2]', "invalid UTF-8: `\udca9`"),
+        ('"a" + "é"[1:2] + "b"', "invalid UTF-8: `\udca9b`"),
+        ('"(" + "é"[1:2]', "invalid UTF-8: `\udca9`"),  # Go reads on into the byte
+        ('"\\\\x{" + "é"[1:2]', "invalid UTF-8: `\udca9`"),
+        ('"(?P<" + "é"[1:2] + ">a)"', "invalid UTF-8: `\udca9`"),  # the name's own check
+        ('")" + "é"[1:2]', "unexpected ): `)\udca9`"),  # an error before the byte wins
+        ('"\\\\q" + "é"[1:2]', "invalid escape sequence: `\\q`"),
+    ],
+)
+def test_a_pattern_with_an_invalid_byte_fails_as_go(pattern: str, message: str) -> None:
+    error = _run_error(f'"a" matches {pattern}')
+    assert error.message == "error parsing regexp: " + message
+
+
+@pytest.mark.parametrize(
+    ("source", "matched"),
+    [
+        ('"é"[0:1] matches "\\\\x{FFFD}"', True),  # an invalid byte is utf8.RuneError
+        ('("é"[0:1] + "é"[0:1]) matches "^..$"', True),
+        ('("é"[1:] + "a") matches "^.a$"', True),
+    ],
+)
+def test_an_invalid_byte_in_the_subject_is_a_rune_error(source: str, matched: bool) -> None:
+    assert _value(source) is matched
