@@ -415,8 +415,10 @@ def _repeat(args: list[Any]) -> str:
     n = to_int(args[1])
     if n < 0:
         raise RtError(f"invalid argument for repeat (expected positive integer, got {n})")
-    if n > 1_000_000 or len(s) * n > MAX_STRING:
-        raise RtError("memory budget exceeded")
+    if n > 1_000_000:  # the Safe builtin's own error (Formance reports it bare)
+        raise RtError("memory budget exceeded", wrapped=True)
+    if len(s) * n > MAX_STRING:
+        raise RtError("memory budget exceeded")  # (memGrow would refuse it after)
     return canonical(s * n)
 
 

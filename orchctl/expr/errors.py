@@ -82,7 +82,6 @@ _WRAPPED_PREFIXES = (
     "cannot flatten ",
     "cannot reverse ",
     "error parsing regexp: ",
-    "memory budget exceeded",
     "time: ",
     "invalid date ",
     "invalid operation: negative shift count",

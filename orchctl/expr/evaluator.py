@@ -36,7 +36,7 @@ from orchctl.expr.fold import (
     predicate_combination,
     sum_map,
 )
-from orchctl.expr.gostr import str_op
+from orchctl.expr.gostr import go_bytes, str_op
 from orchctl.expr.regex import RegexError, compile_regex
 from orchctl.expr.values import (
     GoAnyMap,
@@ -62,6 +62,15 @@ from orchctl.expr.values import (
 )
 
 MAX_STEPS = 5_000_000
+MEMORY_BUDGET = 1_000_000  # conf.DefaultMemoryBudget
+# What the Safe builtins report to memGrow (builtin.go), from their result.
+_SAFE_SIZES: dict[str, Callable[[Any], int]] = {
+    "repeat": lambda result: len(go_bytes(result)),  # len(s) * n
+    "reverse": len,
+    "concat": len,
+    "flatten": len,
+    "sort": len,
+}
 _SIZED = (GoList, GoIntList, GoStrList, str, GoMap, GoAnyMap, GoPairMap)
 TIMEOUT_SECONDS = 2.0
 
@@ -74,17 +83,26 @@ class ChainNil(Exception):
 
 
 class Ctx:
-    __slots__ = ("budget", "deadline", "env", "link", "slots", "stack")
+    __slots__ = ("budget", "deadline", "env", "link", "memory", "slots", "stack")
 
     def __init__(self, env: dict[str, Any], link: LinkFn | None, nslots: int) -> None:
         self.env = env
         self.link = link
         self.slots: list[Any] = [None] * nslots
         self.budget = MAX_STEPS
+        self.memory = 0  # expr's vm.memory: what memGrow has counted so far
         self.deadline = 0.0  # set when the first loop starts
         # Values expr's VM would have left on its stack (see _stacked): empty unless a
         # findLast/findLastIndex ran.
         self.stack: list[Any] = []
+
+
+def _grow(c: Ctx, size: int, loc: int) -> None:
+    """vm.memGrow: OpRange, OpArray, OpMap, OpSort and the Safe builtins count what they
+    allocate against conf.DefaultMemoryBudget over the whole run."""
+    c.memory += size
+    if c.memory >= MEMORY_BUDGET:
+        raise RtError("memory budget exceeded", loc)
 
 
 def _spend(c: Ctx, cost: int, i: int) -> None:
@@ -361,6 +379,7 @@ class Compiler:
             def range_(c: Ctx) -> Any:
                 try:
                     result = make_range(left(c), right(c))
+                    _grow(c, len(result), loc)
                     _spend(c, (len(result) >> 1) + 1, 0)
                     return result
                 except RtError as e:
@@ -676,19 +695,33 @@ class Compiler:
 
     def c_Array(self, node: ast.Array) -> Fn:
         items = [self.compile(n) for n in node.nodes]
-        return lambda c: GoList([item(c) for item in items])
+        if all(isinstance(n, ast.Int | ast.Float | ast.Str | ast.Bool) for n in node.nodes):
+            return lambda c: GoList([item(c) for item in items])  # fold.go's constant
+        size, loc = len(items), node.loc
+
+        def array(c: Ctx) -> GoList:
+            values = GoList([item(c) for item in items])
+            _grow(c, size, loc)  # OpArray
+            return values
+
+        return array
 
     def c_Map(self, node: ast.Map) -> Fn:
         pairs = [(self.compile(p.key), self.compile(p.value), p.key.loc) for p in node.pairs]
 
+        size, at = len(pairs), node.loc
+
         def map_(c: Ctx) -> GoMap:
+            # OpMap: every pair is pushed first, then memGrow, then the pairs are popped from
+            # the last one back, each key asserted a string (so the first duplicate wins).
+            values = [(key_fn(c), value_fn(c), loc) for key_fn, value_fn, loc in pairs]
+            _grow(c, size, at)
             out = GoMap()
-            for key_fn, value_fn, loc in pairs:
-                key = key_fn(c)
+            for key, value, loc in reversed(values):
                 if key.__class__ is not str:
                     raise RtError(assert_type(key, "string").msg, loc)
-                out[key] = value_fn(c)
-            return out
+                out[key] = value
+            return GoMap(reversed(out.items())) if size > 1 else out
 
         return map_
 
@@ -707,10 +740,14 @@ class Compiler:
         impl = IMPLS[name]
         loc = node.loc
 
+        safe_size = _SAFE_SIZES.get(name)
+
         def call_builtin(c: Ctx) -> Any:
             values = [a(c) for a in args]
             try:
                 result = impl(values)
+                if safe_size is not None:
+                    _grow(c, safe_size(result), loc)  # OpCallSafe
                 if result.__class__ in _SIZED and len(result) > 64:
                     _spend(c, len(result) >> 2, 0)
                 return result
@@ -755,6 +792,8 @@ class Compiler:
         if name in ("map", "filter") and body is not None and any(map(_leaves_stale, stale)):
             run = _stacked_map if name == "map" else _stacked_filter
 
+        grows = name in ("map", "filter", "sortBy")  # OpArray after the loop, OpSort
+
         def loop(c: Ctx) -> Any:
             try:
                 items = iterate(collection(c))
@@ -763,7 +802,10 @@ class Compiler:
                     slots[first] = items[0] if items else NO_ELEMENT
                     slots[index] = 0
                     slots[acc] = None
-                return run(c, items, body, extra, elem, index, acc, cost, throws)
+                result = run(c, items, body, extra, elem, index, acc, cost, throws)
+                if grows:
+                    _grow(c, len(items) if name == "sortBy" else len(result), loc)
+                return result
             except RtError as e:
                 if e.loc is None:
                     e.loc = loc

@@ -508,3 +508,32 @@ def test_a_pattern_with_an_invalid_byte_fails_as_go(pattern: str, message: str) 
 )
 def test_an_invalid_byte_in_the_subject_is_a_rune_error(source: str, matched: bool) -> None:
     assert _value(source) is matched
+
+
+# --- vm.memGrow: one memory budget over the whole run ---
+
+
+@pytest.mark.parametrize(
+    ("source", "formance"),
+    [
+        ("len(1..1000000)", "memory budget exceeded (1:6)"),  # >= 1e6 trips it
+        ("len(1..500000) + len(1..500000)", "memory budget exceeded (1:23)"),  # summed
+        ("len(map(1..400000, #)) + len(1..200000)", "memory budget exceeded (1:31)"),
+        ('len(repeat("ab", 500000))', "memory budget exceeded (1:5)"),  # len(s) * n bytes
+        ("len(concat(1..300000, 1..300000))", "memory budget exceeded (1:5)"),
+        # repeat's own check (n > 1e6) is a Go error value: reported bare
+        ('len(repeat("a", 1000001))', "memory budget exceeded"),
+    ],
+)
+def test_the_memory_budget_is_counted_as_the_vm_does(source: str, formance: str) -> None:
+    assert _run_error(source).formance_message.split("\n")[0] == formance
+
+
+def test_under_the_memory_budget_all_is_well() -> None:
+    assert _value("len(1..999999)") == 999999
+    assert _value("len(reverse(1..300000)) + len([1, 2, 3])") == 300003  # a constant array
+
+
+def test_a_map_literal_keeps_the_first_of_duplicate_keys() -> None:
+    # OpMap pops the pairs from the last one back: the first one is set last
+    assert go_sprint(_value('{"a": 1, "a": 2}')) == "map[a:1]"
