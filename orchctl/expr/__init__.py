@@ -110,7 +110,7 @@ def compile_expr(source: str) -> Program:
     try:
         tree = parse(source)
         checker = check(tree)
-        tree = optimize(tree)
+        tree = optimize(tree, checker.is_int)
         compiler = Compiler(checker.typed_equal)
         fn = compiler.compile(tree)
     except ExprCompileError:

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import functools
-import json
 import math
 import re
 from collections.abc import Callable
@@ -17,7 +15,10 @@ from typing import Any, cast
 
 from orchctl.expr.errors import RtError
 from orchctl.expr.gofmt import go_sprint, to_json
+from orchctl.expr.gojson import JSONError, unmarshal
+from orchctl.expr.gosort import go_sort
 from orchctl.expr.gostr import (
+    GO_SPACE,
     as_latin1,
     as_text,
     byte_find,
@@ -49,6 +50,7 @@ from orchctl.expr.values import (
     GoIntList,
     GoList,
     GoMap,
+    GoNilList,
     GoPairMap,
     GoStrList,
     GoUint8,
@@ -325,10 +327,12 @@ def _string(args: list[Any]) -> str:
 @builtin("trim")
 def _trim(args: list[Any]) -> str:
     _arity(args, 1, 2, name="trim")
+    # Go asserts the arguments in their order (strings.Trim(args[0].(string), ...)).
+    s = _str(args[0])
     if len(args) == 1:
-        return _str(args[0]).strip()
+        return s.strip(GO_SPACE)  # strings.TrimSpace
     cutset = _str(args[1])
-    return _str(args[0]).strip(cutset) if cutset else _str(args[0])
+    return s.strip(cutset) if cutset else s
 
 
 @builtin("trimPrefix")
@@ -376,15 +380,17 @@ def _split_any(s: str, sep: str, n: int, after: bool) -> list[str]:
 @builtin("split")
 def _split(args: list[Any]) -> GoList:
     _arity(args, 2, 3, name="split")
+    s, sep = _str(args[0]), _str(args[1])  # asserted before runtime.ToInt(args[2])
     n = to_int(args[2]) if len(args) == 3 else -1
-    return GoStrList(_split_any(_str(args[0]), _str(args[1]), n, after=False))
+    return GoStrList(_split_any(s, sep, n, after=False))
 
 
 @builtin("splitAfter")
 def _split_after(args: list[Any]) -> GoList:
     _arity(args, 2, 3, name="splitAfter")
+    s, sep = _str(args[0]), _str(args[1])  # asserted before runtime.ToInt(args[2])
     n = to_int(args[2]) if len(args) == 3 else -1
-    return GoStrList(_split_any(_str(args[0]), _str(args[1]), n, after=True))
+    return GoStrList(_split_any(s, sep, n, after=True))
 
 
 @builtin("replace")
@@ -409,8 +415,10 @@ def _repeat(args: list[Any]) -> str:
     n = to_int(args[1])
     if n < 0:
         raise RtError(f"invalid argument for repeat (expected positive integer, got {n})")
-    if n > 1_000_000 or len(s) * n > MAX_STRING:
-        raise RtError("memory budget exceeded")
+    if n > 1_000_000:  # the Safe builtin's own error (Formance reports it bare)
+        raise RtError("memory budget exceeded", wrapped=True)
+    if len(s) * n > MAX_STRING:
+        raise RtError("memory budget exceeded")  # (memGrow would refuse it after)
     return canonical(s * n)
 
 
@@ -462,6 +470,8 @@ def _num(name: str, value: Any) -> Any:
 
 @builtin("abs")
 def _abs(args: list[Any]) -> Any:
+    if type(args[0]) is GoUint8:
+        return args[0]  # builtin.Abs: a uint8 as it is
     value = _num("abs", args[0])
     if type(value) is int:
         return wrap_int(abs(value))
@@ -471,13 +481,18 @@ def _abs(args: list[Any]) -> Any:
 @builtin("ceil")
 def _ceil(args: list[Any]) -> float:
     value = float(_num("ceil", args[0]))
-    return float(math.ceil(value)) if math.isfinite(value) else value
+    if not math.isfinite(value):
+        return value
+    return math.copysign(float(math.ceil(value)), value)  # math.Ceil(-0.5) is -0
 
 
 @builtin("floor")
 def _floor(args: list[Any]) -> float:
     value = float(_num("floor", args[0]))
-    return float(math.floor(value)) if math.isfinite(value) else value
+    if not math.isfinite(value):
+        return value
+    result = float(math.floor(value))
+    return math.copysign(result, value) if result == 0 else result  # math.Floor(-0) is -0
 
 
 def go_round(value: float) -> float:
@@ -619,39 +634,14 @@ def _to_json(args: list[Any]) -> str:
         raise RtError(str(exc)) from None
 
 
-def _no_constants(name: str) -> Any:
-    raise ValueError(name)
-
-
 @builtin("fromJSON")
 def _from_json(args: list[Any]) -> Any:
-    text = _str(args[0])
     try:
-        return json.loads(text, parse_int=float, parse_constant=_no_constants)
-    except json.JSONDecodeError as exc:
-        pos = exc.pos
-        if pos >= len(text.rstrip()):
-            raise RtError("unexpected end of JSON input") from None
-        char = text[pos]
-        if exc.msg.startswith("Extra data"):
-            raise RtError(f"invalid character {_go_char(char)} after top-level value") from None
-        raise RtError(
-            f"invalid character {_go_char(char)} looking for beginning of value"
-        ) from None
-    except ValueError as exc:
-        raise RtError(
-            f"invalid character {_go_char(str(exc)[0])} looking for beginning of value"
-        ) from None
-    except RecursionError:
-        raise RtError("exceeded max depth") from None
-
-
-def _go_char(ch: str) -> str:
-    if ch == "'":
-        return "'\\''"
-    if ch == '"':
-        return "'\"'"
-    return "'" + ch + "'"
+        return unmarshal(_str(args[0]))
+    except JSONError as exc:
+        # json.Unmarshal's error comes back from the builtin as a Go error: Formance
+        # reports it bare.
+        raise RtError(exc.message, wrapped=True) from None
 
 
 @builtin("toBase64")
@@ -919,7 +909,7 @@ def _concat(args: list[Any]) -> GoList:
         out.extend(elems(arg))
         if len(out) > MAX_ITEMS:
             raise RtError("memory budget exceeded")
-    return out
+    return out if out else GoNilList()  # Go appends to a nil []any: nothing appended, nil
 
 
 def _flatten(items: list[Any] | tuple[Any, ...], out: GoList, depth: int) -> None:
@@ -944,44 +934,39 @@ def _flatten_builtin(args: list[Any]) -> GoList:
     return out
 
 
-def _cmp(a: Any, b: Any) -> int:
-    if compare("<", a, b):
-        return -1
-    if compare("<", b, a):
-        return 1
-    return 0
-
-
 def sort_values(items: list[Any], order: Any, *, keys: list[Any] | None = None) -> GoList:
+    """sort.Sort over runtime.Sort / runtime.SortBy: Less is expr's `<` (desc: swapped), in
+    the order Go's pdqsort asks for it (orchctl/expr/gosort.py)."""
     desc = False
     if order is not None:
         if _str(order) == "desc":
             desc = True
         elif order != "asc":
             raise RtError(f"invalid order {order}, expected asc or desc", wrapped=True)
-    if keys is None:
-        return GoList(sorted(items, key=functools.cmp_to_key(_cmp), reverse=desc))
-    key_list: list[Any] = keys
+    values: list[Any] = items if keys is None else keys
 
-    def by_key(x: int, y: int) -> int:
-        return _cmp(key_list[x], key_list[y])
+    def less(i: int, j: int) -> bool:
+        return compare("<", values[j], values[i]) if desc else compare("<", values[i], values[j])
 
-    order_index = sorted(range(len(items)), key=functools.cmp_to_key(by_key), reverse=desc)
-    return GoList(items[i] for i in order_index)
+    return GoList(items[i] for i in go_sort(len(items), less))
 
 
 @builtin("sort")
 def _sort(args: list[Any]) -> GoList:
     _arity(args, 1, 2)
     # expr copies only arrays; anything else (a map, nil, a number) sorts as no elements.
-    items = elems(args[0]) if isinstance(args[0], list | tuple) else []
-    return sort_values(items, args[1] if len(args) == 2 else None)
+    if not isinstance(args[0], list | tuple):  # no array copied: sort.Sort of a nil []any
+        sort_values([], args[1] if len(args) == 2 else None)  # (the order is still checked)
+        return GoNilList()
+    return sort_values(elems(args[0]), args[1] if len(args) == 2 else None)
 
 
 def _bit_int(name: str, value: Any) -> int:
     if type(value) is int:
         return int(value)
-    raise RtError(f"cannot use {type_name(value)} as argument (type int) to call {name}")
+    raise RtError(
+        f"cannot use {type_name(value)} as argument (type int) to call {name}", wrapped=True
+    )
 
 
 def _bit(name: str, fn: Callable[[int, int], int]) -> None:

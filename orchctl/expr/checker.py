@@ -86,7 +86,29 @@ def elem_of(t: T) -> T:
 
 
 # reflect.Kind of a type, as expr's array literal compares its elements' kinds.
-_REFLECT_KIND = {"unknown": "invalid", "nil": "invalid", "anymap": "map", "duration": "int64"}
+_REFLECT_KIND = {"nil": "invalid", "anymap": "map", "duration": "int64"}
+
+
+def _typed(t: T) -> bool:
+    """The Nature has a reflect.Type: not expr's Nature{} (an unknown) nor nil's Nature."""
+    return t.kind not in ("unknown", "nil") or t.shown == "interface {}"
+
+
+def reflect_kind(t: T) -> str:
+    if t.kind == "unknown":
+        return "interface" if _typed(t) else "invalid"
+    return _REFLECT_KIND.get(t.kind, t.kind)
+
+
+def assignable_to(t: T, to: T) -> bool:
+    """expr v1.17's Nature.AssignableTo (checker/nature/nature.go): nil goes to nil-able
+    kinds, an untyped Nature to nothing, else reflect's AssignableTo (the same type, or any
+    type to interface{})."""
+    if t.kind == "nil" and reflect_kind(to) in ("interface", "array", "map", "anymap", "func"):
+        return True
+    if not _typed(t) or not _typed(to):
+        return False
+    return reflect_kind(to) == "interface" or str(t) == str(to)
 
 
 def _is(t: T, *kinds: str) -> bool:
@@ -233,6 +255,7 @@ class Checker:
         # id of each ==/!= whose sides are both typed int or both string: expr compiles it to
         # OpEqualInt/OpEqualString (compiler.go equalBinaryNode), which assert both values.
         self.typed_equal: dict[int, str] = {}
+        self.int_nodes: dict[int, ast.Node] = {}
 
     def error(self, message: str, node: ast.Node) -> CheckError:
         return CheckError(message, node.loc)
@@ -240,7 +263,13 @@ class Checker:
     def visit(self, node: ast.Node) -> T:
         method = getattr(self, "visit_" + type(node).__name__)
         result: T = method(node)
+        if result.kind == "int":
+            self.int_nodes[id(node)] = node  # (held, so the id stays this node's)
         return result
+
+    def is_int(self, node: ast.Node) -> bool:
+        """Whether the checker typed ``node`` int (the optimizer's in_array and in_range)."""
+        return isinstance(node, ast.Int) or self.int_nodes.get(id(node)) is node
 
     # literals and names
     def visit_Nil(self, node: ast.Nil) -> T:
@@ -343,9 +372,9 @@ class Checker:
                 return UNKNOWN
         elif op == "in":
             if right.kind in ("map", "anymap"):
-                if left.kind == "nil" or right.kind == "anymap":
-                    return BOOL
-                if not is_any(left) and left.kind != "string":
+                # expr: the key must be unknown or assignable to the map's key type (string
+                # for a map literal, interface{} for groupBy's and fromPairs' maps).
+                if right.kind == "map" and not is_any(left) and not assignable_to(left, STRING):
                     raise self.error(f"cannot use {left} as type string in map key", node)
                 return BOOL
             if right.kind == "array":
@@ -377,9 +406,7 @@ class Checker:
                 return right
             if right.kind == "nil":
                 return left
-            if left == right or left is IFACE or (left.kind == right.kind == "array"):
-                return left  # the right side is assignable to the left one
-            return UNKNOWN
+            return left if assignable_to(right, left) else UNKNOWN
         raise self.error(f"invalid operation: {op} (mismatched types {left} and {right})", node)
 
     def visit_Chain(self, node: ast.Chain) -> T:
@@ -416,7 +443,9 @@ class Checker:
 
     def visit_Slice(self, node: ast.Slice) -> T:
         t = self.visit(node.node)
-        if t.kind not in ("unknown", "string", "array"):
+        if is_any(t):
+            return UNKNOWN  # expr's sliceNode stops here: the bounds are not checked
+        if t.kind not in ("string", "array"):
             raise self.error(f"cannot slice {t}", node)
         for part in (node.from_, node.to):
             if part is not None:
@@ -479,20 +508,22 @@ class Checker:
             return t2
         if t2.kind == "nil":
             return t1
-        if t1 == t2 or t2 is IFACE or (t1.kind == t2.kind and t1.kind == "array"):
-            return t1  # expr: t1 when it is assignable to t2 (interface{} takes anything)
-        return UNKNOWN
+        # expr v1.17's conditionalNode: t1 when it is assignable to t2; two arrays whose
+        # elements are not assignable both ways are a plain []interface {} (no element type).
+        if not assignable_to(t1, t2):
+            return UNKNOWN
+        if t1.kind == "array" and t2.kind == "array":
+            e1, e2 = elem_of(t1), elem_of(t2)
+            if not (assignable_to(e1, e2) and assignable_to(e2, e1)):
+                return ARRAY
+        return t1
 
     def visit_Array(self, node: ast.Array) -> T:
         # expr v1.17: all elements of one reflect.Kind -> an array of the last one's type.
+        # ([] is an array of expr's untyped Nature{}.)
         types = [self.visit(item) for item in node.nodes]
-        kinds = {_REFLECT_KIND.get(t.kind, t.kind) for t in types}
-        if len(kinds) <= 1 and types and types[-1].kind not in ("unknown", "nil"):
-            return T("array", types[-1])
-        if len(kinds) <= 1 and types and types[-1].kind == "nil":
-            return T("array", NIL)
-        if not types:
-            return T("array", UNKNOWN)  # [] is an array of expr's untyped Nature{}
+        if len({reflect_kind(t) for t in types}) <= 1:
+            return T("array", types[-1] if types else UNKNOWN)
         return ARRAY
 
     def visit_Map(self, node: ast.Map) -> T:
@@ -538,7 +569,9 @@ class Checker:
             return self.check_get(node)
         if name in SIGNATURES:
             return self.check_signatures(name, node, args)
-        types = [self.visit(arg) for arg in args]
+        # checkFunction hands Validate reflect types: an unknown is interface{}, an array
+        # literal's element type is lost ([]interface {}).
+        types = [_reflect_view(self.visit(arg)) for arg in args]
         return self.validate(name, node, types)
 
     def check_predicate_builtin(self, node: ast.Builtin) -> T:
@@ -576,7 +609,9 @@ class Checker:
         if name in ("count", "findIndex", "findLastIndex"):
             return INT
         if name == "filter":
-            return collection if collection.kind == "array" else ARRAY
+            # expr: collection.Elem().MakeArrayOf(): a []interface {} of the elements' type
+            # ([]string from split is filtered into a []interface {}).
+            return T("array", collection.elem) if collection.kind == "array" else ARRAY
         if name == "sortBy":
             return collection  # as given: unknown stays unknown
         if name == "reduce" and closure is not None:
@@ -615,7 +650,9 @@ class Checker:
             return elem_of(base)
         if base.kind in ("map", "anymap"):
             prop = self.visit(prop_node)
-            if prop.kind == "nil":
+            # the key must be unknown or assignable to the map's key type: nil and anything
+            # go to groupBy's and fromPairs' interface{} keys
+            if base.kind == "map" and prop.kind == "nil":
                 raise self.error(f"cannot use unknown to get an element from {base}", prop_node)
             if base.kind == "map" and prop.kind not in ("string", "unknown"):
                 raise self.error(f"cannot use {prop} to get an element from {base}", prop_node)
@@ -769,6 +806,14 @@ class Checker:
         return UNKNOWN
 
 
+def _reflect_view(t: T) -> T:
+    if t.kind == "unknown":
+        return IFACE
+    if t.kind == "array" and not t.shown:
+        return ARRAY
+    return t
+
+
 def _combined(left: T, right: T) -> T:
     return INT if left.kind == "int" and right.kind == "int" else FLOAT
 
@@ -782,8 +827,8 @@ def _comparable(left: T, right: T) -> bool:
         return True
     if left.kind in ("array",) and right.kind in ("array",):
         return True
-    if left.kind in ("map", "anymap") and right.kind in ("map", "anymap"):
-        return True
+    if left.kind in ("map", "anymap") or right.kind in ("map", "anymap"):
+        return str(left) == str(right)  # Nature.ComparableTo: AssignableTo, the same map type
     return left.kind == right.kind
 
 

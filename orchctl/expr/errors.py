@@ -82,7 +82,6 @@ _WRAPPED_PREFIXES = (
     "cannot flatten ",
     "cannot reverse ",
     "error parsing regexp: ",
-    "memory budget exceeded",
     "time: ",
     "invalid date ",
     "invalid operation: negative shift count",
@@ -92,6 +91,9 @@ _WRAPPED_PREFIXES = (
     "invalid argument for mean ",
     "invalid argument for median ",
     "invalid argument for join ",
+    "invalid argument for repeat ",
+    "cannot take ",
+    "invalid pair ",
 )
 
 

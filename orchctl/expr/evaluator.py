@@ -26,15 +26,24 @@ from orchctl.expr.builtins import (
     slice_op,
     sort_values,
 )
-from orchctl.expr.checker import CheckError
 from orchctl.expr.errors import RtError
-from orchctl.expr.gostr import str_op
+from orchctl.expr.fold import (
+    ConstSet,
+    filter_len,
+    fold,
+    in_array,
+    in_range,
+    predicate_combination,
+    sum_map,
+)
+from orchctl.expr.gostr import go_bytes, str_op
 from orchctl.expr.regex import RegexError, compile_regex
 from orchctl.expr.values import (
     GoAnyMap,
     GoIntList,
     GoList,
     GoMap,
+    GoNilList,
     GoPairMap,
     GoStrList,
     add,
@@ -42,6 +51,7 @@ from orchctl.expr.values import (
     compare,
     div,
     equal,
+    is_nil,
     mod,
     mul,
     negate,
@@ -52,6 +62,15 @@ from orchctl.expr.values import (
 )
 
 MAX_STEPS = 5_000_000
+MEMORY_BUDGET = 1_000_000  # conf.DefaultMemoryBudget
+# What the Safe builtins report to memGrow (builtin.go), from their result.
+_SAFE_SIZES: dict[str, Callable[[Any], int]] = {
+    "repeat": lambda result: len(go_bytes(result)),  # len(s) * n
+    "reverse": len,
+    "concat": len,
+    "flatten": len,
+    "sort": len,
+}
 _SIZED = (GoList, GoIntList, GoStrList, str, GoMap, GoAnyMap, GoPairMap)
 TIMEOUT_SECONDS = 2.0
 
@@ -64,17 +83,26 @@ class ChainNil(Exception):
 
 
 class Ctx:
-    __slots__ = ("budget", "deadline", "env", "link", "slots", "stack")
+    __slots__ = ("budget", "deadline", "env", "link", "memory", "slots", "stack")
 
     def __init__(self, env: dict[str, Any], link: LinkFn | None, nslots: int) -> None:
         self.env = env
         self.link = link
         self.slots: list[Any] = [None] * nslots
         self.budget = MAX_STEPS
+        self.memory = 0  # expr's vm.memory: what memGrow has counted so far
         self.deadline = 0.0  # set when the first loop starts
         # Values expr's VM would have left on its stack (see _stacked): empty unless a
         # findLast/findLastIndex ran.
         self.stack: list[Any] = []
+
+
+def _grow(c: Ctx, size: int, loc: int) -> None:
+    """vm.memGrow: OpRange, OpArray, OpMap, OpSort and the Safe builtins count what they
+    allocate against conf.DefaultMemoryBudget over the whole run."""
+    c.memory += size
+    if c.memory >= MEMORY_BUDGET:
+        raise RtError("memory budget exceeded", loc)
 
 
 def _spend(c: Ctx, cost: int, i: int) -> None:
@@ -137,6 +165,10 @@ class Compiler:
     def c_Slot(self, node: Slot) -> Fn:
         index = node.index
         return lambda c: c.slots[index]
+
+    def c_ConstSet(self, node: ConstSet) -> Fn:  # read by c_Binary's `in` only
+        members = node.members
+        return lambda c: members
 
     def c_StackLen(self, node: StackLen) -> Fn:
         length = IMPLS["len"]
@@ -301,7 +333,7 @@ class Compiler:
 
             def coalesce(c: Ctx) -> Any:
                 v = left(c)
-                return right(c) if v is None else v
+                return right(c) if v is None or v.__class__ is GoNilList else v  # IsNil
 
             return coalesce
         if op == "matches":
@@ -321,34 +353,33 @@ class Compiler:
         }
         fn = binary[op]
         right_node = node.right
-        if (
-            op == "in"
-            and isinstance(right_node, ast.Array)
-            and right_node.nodes
-            and all(isinstance(item, ast.Str) for item in right_node.nodes)
-        ):
-            # expr's optimizer (in_array) turns `x in ["a", "b"]` into a lookup in a
-            # map[string]struct{}: a needle that is not a string fails as reflect's MapIndex.
-            members = frozenset(item.value for item in right_node.nodes)  # type: ignore[attr-defined]
+        if op == "in" and isinstance(right_node, ConstSet):
+            # expr's optimizer (in_array) turns `x in ["a", "b"]` (`x in [1, 2]` for an int x)
+            # into a lookup in a map[string]struct{} (map[int]struct{}): nil looks up the
+            # zero key, any other needle of another type fails as reflect's MapIndex.
+            members = right_node.members
+            key, zero = (int, 0) if right_node.of_int else (str, "")
+            key_name = "int" if right_node.of_int else "string"
 
-            def in_strings(c: Ctx) -> bool:
+            def in_set(c: Ctx) -> bool:
                 needle = left(c)
                 if needle is None:
-                    return False
-                if needle.__class__ is str:
+                    return zero in members
+                if needle.__class__ is key:
                     return needle in members
                 raise RtError(
                     f"reflect.Value.MapIndex: value of type {type_name(needle)} is not "
-                    "assignable to type string",
+                    f"assignable to type {key_name}",
                     loc,
                 )
 
-            return in_strings
+            return in_set
         if op == "..":
 
             def range_(c: Ctx) -> Any:
                 try:
                     result = make_range(left(c), right(c))
+                    _grow(c, len(result), loc)
                     _spend(c, (len(result) >> 1) + 1, 0)
                     return result
                 except RtError as e:
@@ -397,7 +428,12 @@ class Compiler:
             def eq_number(c: Ctx) -> bool:
                 v = left(c)
                 t = v.__class__
-                result = bool(v == number) if t is float or t is int else equal(v, number)
+                if t is number.__class__:
+                    result = bool(v == number)
+                else:  # Go converts an int compared with a float64
+                    result = (
+                        float(v) == float(number) if t is float or t is int else equal(v, number)
+                    )
                 return not result if negated else result
 
             return eq_number
@@ -415,6 +451,8 @@ class Compiler:
             ta = a.__class__
             tb = b.__class__
             if (ta is float or ta is int) and (tb is float or tb is int):
+                if ta is not tb:
+                    a, b = float(a), float(b)  # Go converts the int: float64(x) < y
                 if op == "<":
                     return bool(a < b)
                 if op == ">":
@@ -439,7 +477,7 @@ class Compiler:
                 v = left(c)
                 if v.__class__ is str:
                     return pattern.search(v)
-                if v is None:
+                if v is None or v.__class__ is GoNilList:
                     return False
                 # expr matches a constant pattern against the bytes of a string
                 raise RtError(
@@ -451,7 +489,7 @@ class Compiler:
         def match(c: Ctx) -> bool:
             v = left(c)
             p = right(c)
-            if v is None or p is None:
+            if is_nil(v) or is_nil(p):
                 return False
             # OpMatches asserts the pattern first: regexp.Match(b.(string), a.([]byte))
             if p.__class__ is not str:
@@ -479,7 +517,7 @@ class Compiler:
                 if op == "startsWith":
                     return a.startswith(b)
                 return a.endswith(b)
-            if a is None or b is None:
+            if is_nil(a) or is_nil(b):
                 return False
             bad = a if a.__class__ is not str else b
             raise RtError(assert_type(bad, "string").msg, loc)
@@ -512,7 +550,7 @@ class Compiler:
                     if v.__class__ is int:
                         return float(v)
                     return v
-                if b is None and optional:
+                if optional and is_nil(b):
                     raise ChainNil
                 try:
                     return fetch(b, name)
@@ -525,7 +563,7 @@ class Compiler:
 
         def member(c: Ctx) -> Any:
             b = base(c)
-            if b is None and optional:
+            if optional and is_nil(b):
                 raise ChainNil
             p = prop(c)
             try:
@@ -597,7 +635,7 @@ class Compiler:
 
             def call_method(c: Ctx) -> Any:
                 b = base(c)
-                if b is None and optional:
+                if optional and is_nil(b):
                     raise ChainNil
                 try:
                     fn = fetch(b, prop(c))
@@ -657,19 +695,33 @@ class Compiler:
 
     def c_Array(self, node: ast.Array) -> Fn:
         items = [self.compile(n) for n in node.nodes]
-        return lambda c: GoList([item(c) for item in items])
+        if all(isinstance(n, ast.Int | ast.Float | ast.Str | ast.Bool) for n in node.nodes):
+            return lambda c: GoList([item(c) for item in items])  # fold.go's constant
+        size, loc = len(items), node.loc
+
+        def array(c: Ctx) -> GoList:
+            values = GoList([item(c) for item in items])
+            _grow(c, size, loc)  # OpArray
+            return values
+
+        return array
 
     def c_Map(self, node: ast.Map) -> Fn:
         pairs = [(self.compile(p.key), self.compile(p.value), p.key.loc) for p in node.pairs]
 
+        size, at = len(pairs), node.loc
+
         def map_(c: Ctx) -> GoMap:
+            # OpMap: every pair is pushed first, then memGrow, then the pairs are popped from
+            # the last one back, each key asserted a string (so the first duplicate wins).
+            values = [(key_fn(c), value_fn(c), loc) for key_fn, value_fn, loc in pairs]
+            _grow(c, size, at)
             out = GoMap()
-            for key_fn, value_fn, loc in pairs:
-                key = key_fn(c)
+            for key, value, loc in reversed(values):
                 if key.__class__ is not str:
                     raise RtError(assert_type(key, "string").msg, loc)
-                out[key] = value_fn(c)
-            return out
+                out[key] = value
+            return GoMap(reversed(out.items())) if size > 1 else out
 
         return map_
 
@@ -688,10 +740,14 @@ class Compiler:
         impl = IMPLS[name]
         loc = node.loc
 
+        safe_size = _SAFE_SIZES.get(name)
+
         def call_builtin(c: Ctx) -> Any:
             values = [a(c) for a in args]
             try:
                 result = impl(values)
+                if safe_size is not None:
+                    _grow(c, safe_size(result), loc)  # OpCallSafe
                 if result.__class__ in _SIZED and len(result) > 64:
                     _spend(c, len(result) >> 2, 0)
                 return result
@@ -736,6 +792,8 @@ class Compiler:
         if name in ("map", "filter") and body is not None and any(map(_leaves_stale, stale)):
             run = _stacked_map if name == "map" else _stacked_filter
 
+        grows = name in ("map", "filter", "sortBy")  # OpArray after the loop, OpSort
+
         def loop(c: Ctx) -> Any:
             try:
                 items = iterate(collection(c))
@@ -744,7 +802,10 @@ class Compiler:
                     slots[first] = items[0] if items else NO_ELEMENT
                     slots[index] = 0
                     slots[acc] = None
-                return run(c, items, body, extra, elem, index, acc, cost, throws)
+                result = run(c, items, body, extra, elem, index, acc, cost, throws)
+                if grows:
+                    _grow(c, len(items) if name == "sortBy" else len(result), loc)
+                return result
             except RtError as e:
                 if e.loc is None:
                     e.loc = loc
@@ -1129,51 +1190,6 @@ def _rewrite_children(node: ast.Node, rewrite: Callable[[ast.Node], ast.Node]) -
                     child[i] = rewrite(item)
 
 
-def _fold_bool(node: ast.Node) -> ast.Node:
-    """expr's fold of `and`/`or` with a constant side (optimizer/fold.go), bottom-up.
-
-    `x and true` is `x` (so `event.amount && true` is the amount, not an error), `x or true`
-    is true and `x and false` false without evaluating `x`.
-    """
-    _rewrite_children(node, _fold_bool)
-    if isinstance(node, ast.Unary) and node.op in ("!", "not") and isinstance(node.node, ast.Bool):
-        return ast.Bool(node.loc, not node.node.value)
-    if (
-        isinstance(node, ast.Binary)
-        and node.op == "%"
-        and isinstance(node.left, ast.Int)
-        and isinstance(node.right, ast.Int)
-        and node.right.value == 0
-    ):
-        raise CheckError("integer divide by zero", node.loc)  # fold.go folds it at compile time
-    if not isinstance(node, ast.Binary) or node.op not in ("and", "&&", "or", "||"):
-        return node
-    kept = _fold_and_or(node)
-    if kept is not node:
-        kept.loc = node.loc  # fold.go's patchCopy: the kept side takes the operator's place
-    return kept
-
-
-def _fold_and_or(node: ast.Binary) -> ast.Node:
-    a = node.left.value if isinstance(node.left, ast.Bool) else None
-    b = node.right.value if isinstance(node.right, ast.Bool) else None
-    if node.op in ("and", "&&"):
-        if a is True:
-            return node.right
-        if b is True:
-            return node.left
-        if a is False or b is False:
-            return ast.Bool(node.loc, False)
-        return node
-    if a is False:
-        return node.right
-    if b is False:
-        return node.left
-    if a is True or b is True:
-        return ast.Bool(node.loc, True)
-    return node
-
-
 _NUMERIC = ("int", "float")
 
 
@@ -1289,10 +1305,13 @@ def _filter_filter(node: ast.Node) -> ast.Node:
     return node
 
 
-def optimize(node: ast.Node) -> ast.Node:
-    """expr's optimizer rewrites that change observable behaviour (filter()[0] -> find)."""
-    node = _fold_bool(_filter_filter(node))
+def optimize(node: ast.Node, is_int: Callable[[ast.Node], bool] = lambda n: False) -> ast.Node:
+    """expr's optimizer rewrites that change observable behaviour (filter()[0] -> find), in
+    optimizer.go's order; ``is_int`` tells the nodes the checker typed int."""
+    node = fold(_filter_filter(in_array(node, is_int)))
+    node = in_range(node, is_int)
     node = _filter_map(node)
+    node = filter_len(node)
     _first_last_of_filter(node)
     stack = [node]
     while stack:
@@ -1319,7 +1338,8 @@ def optimize(node: ast.Node) -> ast.Node:
         replacement = _filter_index(node)
         if replacement is not None:
             node = replacement
-    return _sum_array(node)  # after filter_last/filter_first, as optimizer.go orders them
+    node = predicate_combination(node)
+    return sum_map(_sum_array(node))  # after filter_last/filter_first, as optimizer.go has it
 
 
 def _first_last_of_filter(node: ast.Node) -> None:

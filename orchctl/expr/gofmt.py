@@ -7,7 +7,7 @@ from typing import Any
 
 from orchctl.expr.gostr import as_text
 from orchctl.expr.gotime import GoDuration, GoLocation, GoTime
-from orchctl.expr.values import GoAnyMap, is_list, is_map, type_name
+from orchctl.expr.values import GoAnyMap, GoNilList, is_list, is_map, type_name
 
 MAX_FORMAT_DEPTH = 200
 
@@ -232,7 +232,7 @@ def to_json(value: Any, indent: str = "  ", _level: int = 0) -> str:
     end = "\n" + indent * _level
     if is_list(value) or isinstance(value, tuple):
         if not value:
-            return "[]"
+            return "null" if isinstance(value, GoNilList) else "[]"
         return "[" + ",".join(pad + to_json(item, indent, _level + 1) for item in value) + end + "]"
     if isinstance(value, GoAnyMap):  # groupBy, fromPairs: interface{} keys
         raise ValueError(f"json: unsupported type: {type_name(value)}")

@@ -33,6 +33,15 @@ def _go_bytes_error(exc: UnicodeError) -> tuple[bytes, int]:
 codecs.register_error("orchctl-go-bytes", _go_bytes_error)
 
 
+#: unicode.IsSpace's characters (strings.TrimSpace, expr's lexer); Python's str.isspace()
+#: also takes U+001C..U+001F.
+GO_SPACE = (
+    "\t\n\v\f\r \x85\xa0\u1680"
+    + "".join(map(chr, range(0x2000, 0x200B)))
+    + ("\u2028\u2029\u202f\u205f\u3000")
+)
+
+
 def go_bytes(text: str) -> bytes:
     """The bytes of the Go string ``text`` holds."""
     return text.encode("utf-8", "orchctl-go-bytes")

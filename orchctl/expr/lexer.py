@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from orchctl.expr.goquote import go_quote
+from orchctl.expr.gostr import GO_SPACE
 
 IDENTIFIER = "Identifier"
 NUMBER = "Number"
@@ -58,7 +59,7 @@ def is_alphanumeric(ch: str) -> bool:
 
 
 def _is_space(ch: str) -> bool:
-    return ch.isspace()
+    return ch in GO_SPACE  # unicode.IsSpace
 
 
 def _format_rune(ch: str) -> str:

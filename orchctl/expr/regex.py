@@ -15,6 +15,8 @@ from typing import Any
 
 import re2
 
+from orchctl.expr.gostr import as_text
+
 # C++ RE2's error code texts (re2/regexp.cc CodeText) -> Go's regexp/syntax ErrorCode texts.
 _GO_CODES = {
     "unexpected error": "regexp/syntax: internal error",
@@ -64,7 +66,8 @@ class Regex:
     def search(self, text: str) -> bool:
         # The binding's RE2 object directly: re2.search() builds a match object and maps
         # byte offsets back to characters, several times the cost of the match itself.
-        data = text.encode("utf-8", "surrogatepass")
+        # Go's regexp reads an invalid byte as utf8.RuneError (U+FFFD) of width 1.
+        data = as_text(text).encode("utf-8", "surrogatepass")
         spans = self._compiled._regexp.Match(_UNANCHORED, data, 0, len(data))
         return bool(spans[0] != _NO_MATCH)
 
@@ -165,9 +168,54 @@ def _cpp_error(pattern: str) -> str | None:
     return None
 
 
+# Errors a pattern cut before an invalid byte has only because it was cut: Go's parser reads
+# on into the byte (nextRune) and fails there with "invalid UTF-8".
+_UNFINISHED = ("missing closing )", "missing closing ]", "trailing backslash at end of expression")
+_OPEN_ESCAPE_CODES = ("invalid escape sequence", "invalid character class range")  # (\p: C++)
+_OPEN_NAME = re.compile(r"\(\?P?<[^>]*$")
+_OPEN_ESCAPE = re.compile(r"\\(?:[xpP](?:\{[^}]*)?|x[0-9A-Fa-f]?)$")
+
+
+def _first_bad_byte(pattern: str) -> int | None:
+    for i, ch in enumerate(pattern):
+        if "\udc80" <= ch <= "\udcff":  # an invalid byte (orchctl/expr/gostr.py)
+            return i
+    return None
+
+
+def _invalid_utf8(pattern: str, bad: int) -> RegexError:
+    """Go's error for a pattern holding an invalid byte: the first error before it, unless
+    that one only comes from the cut, else `invalid UTF-8` naming the rest from the byte."""
+    prefix = pattern[:bad]
+    if _OPEN_NAME.search(prefix):  # Go checks a capture name's UTF-8 on its own
+        end = pattern.find(">", bad)
+        return _err("invalid UTF-8", pattern[bad:] if end < 0 else pattern[bad:end])
+    try:
+        compile_regex(prefix)
+    except RegexError as exc:
+        code, _, quoted = str(exc).removeprefix("error parsing regexp: ").partition(": ")
+        expr = quoted[1:-1]
+        open_at_end = prefix.endswith(expr)
+        open_escape = open_at_end and _OPEN_ESCAPE.search(expr) is not None
+        unfinished = (
+            code in _UNFINISHED
+            or (code == "invalid or unsupported Perl syntax" and open_at_end)
+            or (code == "invalid named capture" and open_at_end)
+            or (
+                code in ("invalid escape sequence", "invalid character class range") and open_escape
+            )
+        )
+        if not unfinished:
+            return _err(code, pattern) if code == "unexpected )" else exc
+    return _err("invalid UTF-8", pattern[bad:])
+
+
 @lru_cache(maxsize=512)
 def compile_regex(pattern: str) -> Regex:
     """Compile a Go regexp; raises :class:`RegexError` with Go's message."""
+    bad = _first_bad_byte(pattern)
+    if bad is not None:
+        raise _invalid_utf8(pattern, bad)
     go_only = _go_only_error(pattern)
     if go_only is not None:
         at, error = go_only

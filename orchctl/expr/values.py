@@ -73,9 +73,21 @@ class GoPairMap(GoAnyMap):
     __slots__ = ()
 
 
+class GoNilList(GoList):
+    """A nil []interface{} (concat of no elements, sort of no array): empty, but nil to
+    `??`, `?.`, `== nil` and the string operators (runtime.IsNil), and null in JSON."""
+
+    __slots__ = ()
+
+
+def is_nil(value: Any) -> bool:
+    """runtime.IsNil."""
+    return value is None or value.__class__ is GoNilList
+
+
 #: The evaluator's own lists (their ints are Go ints), whatever their Go element type.
-GO_LISTS = frozenset({GoList, GoIntList, GoStrList})
-_KEEP_CLASS = frozenset({GoIntList, GoStrList, GoAnyMap, GoPairMap})
+GO_LISTS = frozenset({GoList, GoIntList, GoStrList, GoNilList})
+_KEEP_CLASS = frozenset({GoIntList, GoStrList, GoAnyMap, GoPairMap, GoNilList})
 
 
 def unhashable(key: Any, mapping: dict[Any, Any]) -> RtError:
@@ -219,9 +231,9 @@ def equal(a: Any, b: Any, _depth: int = 0) -> bool:
     if ta is tb and (ta is str or ta is float or ta is int or ta is bool):
         return bool(a == b)
     if a is None or b is None:
-        return a is None and b is None
+        return is_nil(a) and is_nil(b)
     if (ta is int or ta is float) and (tb is int or tb is float):
-        return bool(a == b)
+        return float(a) == float(b)  # Go converts the int: float64(x) == y
     if ta is bool or tb is bool:
         return False
     if isinstance(a, list | tuple) and isinstance(b, list | tuple):
@@ -229,16 +241,10 @@ def equal(a: Any, b: Any, _depth: int = 0) -> bool:
             return False
         if _depth > 200:
             raise RtError("value nested too deeply")
-        return all(equal(norm(x), norm(y), _depth + 1) for x, y in zip(a, b, strict=True))
+        pairs = zip(elems(a), elems(b), strict=True)
+        return all(equal(x, y, _depth + 1) for x, y in pairs)
     if isinstance(a, dict) and isinstance(b, dict):
-        if len(a) != len(b):
-            return False
-        if _depth > 200:
-            raise RtError("value nested too deeply")
-        for key, value in a.items():
-            if key not in b or not equal(norm(value), norm(b[key]), _depth + 1):
-                return False
-        return True
+        return deep_equal(a, b, _depth)  # no case of runtime.Equal: reflect.DeepEqual
     if isinstance(a, GoTime) and isinstance(b, GoTime):
         return a.total_ns() == b.total_ns()
     if isinstance(a, GoDuration) and isinstance(b, GoDuration):
@@ -248,6 +254,41 @@ def equal(a: Any, b: Any, _depth: int = 0) -> bool:
     if isinstance(a, int) and isinstance(b, int):
         return int(a) == int(b)
     return a is b
+
+
+def _member(container: Any, value: Any) -> Any:
+    """A value read from a container: a foreign (JSON) container's ints are float64."""
+    return float(value) if type(value) is int and type(container) in (dict, list) else value
+
+
+def deep_equal(a: Any, b: Any, _depth: int = 0) -> bool:
+    """reflect.DeepEqual of two interface values: the same Go type all the way down (a map
+    holding 1 is not one holding 1.0, nor a []int one holding []interface {})."""
+    if a is None or b is None:
+        return a is None and b is None
+    if type_name(a) != type_name(b):
+        return False
+    if _depth > 200:
+        raise RtError("value nested too deeply")
+    if isinstance(a, dict):
+        if len(a) != len(b):
+            return False
+        for key, value in a.items():
+            if key not in b:
+                return False
+            if not deep_equal(_member(a, value), _member(b, b[key]), _depth + 1):
+                return False
+        return True
+    if isinstance(a, list | tuple):
+        if len(a) != len(b) or (a.__class__ is GoNilList) != (b.__class__ is GoNilList):
+            return False  # (a nil slice is not an empty one to DeepEqual)
+        pairs = zip(elems(a), elems(b), strict=True)
+        return all(deep_equal(x, y, _depth + 1) for x, y in pairs)
+    if type(a) is float or type(a) is str or type(a) is bool:
+        return bool(a == b)
+    if isinstance(a, int) and isinstance(b, int):
+        return int(a) == int(b)
+    return equal(a, b, _depth + 1)
 
 
 def _bad(op: str, a: Any, b: Any) -> RtError:
@@ -266,7 +307,8 @@ def compare(op: str, a: Any, b: Any) -> bool:
         if has_raw_bytes(a) or has_raw_bytes(b):
             a, b = go_bytes(a), go_bytes(b)  # Go compares bytes
     elif (ta is int or ta is float) and (tb is int or tb is float):
-        pass
+        if ta is not tb:
+            a, b = float(a), float(b)  # Go converts the int: float64(x) < y
     elif isinstance(a, GoTime) and isinstance(b, GoTime):
         a, b = a.total_ns(), b.total_ns()
     elif isinstance(a, GoDuration) and isinstance(b, GoDuration):
@@ -388,18 +430,12 @@ def mod(a: Any, b: Any) -> int:
 
 
 def power(a: Any, b: Any) -> float:
-    if type(a) is GoUint8 or type(b) is GoUint8:
-        if not (is_number(a) and is_number(b)):
-            raise _bad("**", a, b)
-        return power(*_byte_args(a, b)[:2])
-    ta = type(a)
-    tb = type(b)
-    if (ta is float or ta is int) and (tb is float or tb is int):
-        return go_pow(float(a), float(b))
-    for operand in (a, b):  # runtime.ToFloat of each side
+    """runtime.Exponent: math.Pow(ToFloat64(a), ToFloat64(b)); ToFloat64 panics on anything
+    but a number (a byte is one)."""
+    for operand in (a, b):
         if not is_number(operand):
             raise RtError(f"invalid operation: float({type_name(operand)})")
-    raise _bad("**", a, b)
+    return go_pow(float(a), float(b))
 
 
 def _is_odd_int(x: float) -> bool:

@@ -20,16 +20,6 @@ def _has(pattern: str) -> Callable[[Disagreement], bool]:
 # Kinds of disagreement NOT fixed yet (none is accepted as right): name -> (test, reason).
 # Each was found by this oracle; see CHANGELOG "Issue 15" for the ones that were fixed.
 KNOWN_GAPS: dict[str, tuple[Callable[[Disagreement], bool], str]] = {
-    "findLast-constant-predicate": (
-        _has(r"\bfindLast(Index)?\(|\bfindIndex\(|\blast\(.*filter\("),
-        "NOT a stale-stack case any more: orchctl now emulates the `index >= 0` bools "
-        "emitLoopBackwards leaves on expr's VM stack (evaluator.Compiler._stacked) and "
-        "OpEqualInt/OpEqualString; 196 -> 12 -> 2 at seed 1 over 100,000 cases (0 over "
-        "20,000). The 2 left: a stale bool taken by trim's string argument through `??` "
-        "(`bool, not string` in Go, the link map in orchctl), and a type-check difference "
-        "on sortBy of last(filter(...)) (compile error in orchctl, a value in Go); not "
-        "triaged further (issue 15, branch i15-stack).",
-    ),
     "groupBy-key-order": (
         lambda d: d.detail.startswith(("sprint", "var")) and "groupBy(" in d.request["expr"],
         "fmt prints a map[interface {}] with keys of different types ordered by the address of "
