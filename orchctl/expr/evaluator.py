@@ -1307,9 +1307,21 @@ def _filter_filter(node: ast.Node) -> ast.Node:
 
 def optimize(node: ast.Node, is_int: Callable[[ast.Node], bool] = lambda n: False) -> ast.Node:
     """expr's optimizer rewrites that change observable behaviour (filter()[0] -> find), in
-    optimizer.go's order; ``is_int`` tells the nodes the checker typed int."""
-    node = fold(_filter_filter(in_array(node, is_int)))
-    node = in_range(node, is_int)
+    optimizer.go's order; ``is_int`` tells the nodes the checker typed int.
+
+    Passes that rewrite only what a tree does not hold are skipped (the tree is walked once
+    to know): without an `in`, in_array and in_range change nothing, and without a builtin
+    call every pass but fold.go's changes nothing (they rewrite builtin calls, and fold.go
+    makes none). Most filters are comparisons of fields joined by `&&`."""
+    has_in, has_builtin = _holds_in_and_builtins(node)
+    if has_in:
+        node = in_array(node, is_int)
+    if not has_builtin:
+        node = fold(node)
+        return in_range(node, is_int) if has_in else node
+    node = fold(_filter_filter(node))
+    if has_in:
+        node = in_range(node, is_int)
     node = _filter_map(node)
     node = filter_len(node)
     _first_last_of_filter(node)
@@ -1340,6 +1352,27 @@ def optimize(node: ast.Node, is_int: Callable[[ast.Node], bool] = lambda n: Fals
             node = replacement
     node = predicate_combination(node)
     return sum_map(_sum_array(node))  # after filter_last/filter_first, as optimizer.go has it
+
+
+def _holds_in_and_builtins(root: ast.Node) -> tuple[bool, bool]:
+    """Whether the tree holds an `in` operation, and a builtin call."""
+    has_in = has_builtin = False
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Builtin):
+            has_builtin = True
+        elif isinstance(node, ast.Binary) and node.op == "in":
+            has_in = True
+        if has_in and has_builtin:
+            break
+        for name in node.__slots__:
+            child = getattr(node, name, None)
+            if isinstance(child, ast.Node):
+                stack.append(child)
+            elif isinstance(child, list):
+                stack.extend(item for item in child if isinstance(item, ast.Node))
+    return has_in, has_builtin
 
 
 def _first_last_of_filter(node: ast.Node) -> None:
