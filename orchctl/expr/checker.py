@@ -615,7 +615,7 @@ class Checker:
             return elem_of(base)
         if base.kind in ("map", "anymap"):
             prop = self.visit(prop_node)
-            if prop.kind == "nil":
+            if prop.kind == "nil" and base.kind == "map":  # nil is assignable to interface{}
                 raise self.error(f"cannot use unknown to get an element from {base}", prop_node)
             if base.kind == "map" and prop.kind not in ("string", "unknown"):
                 raise self.error(f"cannot use {prop} to get an element from {base}", prop_node)

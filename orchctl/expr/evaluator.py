@@ -35,6 +35,7 @@ from orchctl.expr.values import (
     GoIntList,
     GoList,
     GoMap,
+    GoNilList,
     GoPairMap,
     GoStrList,
     add,
@@ -301,7 +302,7 @@ class Compiler:
 
             def coalesce(c: Ctx) -> Any:
                 v = left(c)
-                return right(c) if v is None else v
+                return right(c) if v is None or v.__class__ is GoNilList else v  # IsNil
 
             return coalesce
         if op == "matches":
@@ -492,9 +493,11 @@ class Compiler:
 
         def chain(c: Ctx) -> Any:
             try:
-                return inner(c)
+                v = inner(c)
             except ChainNil:
                 return None
+            # compiler.go ChainNode: "otherwise typed nil will be used as a result of the chain"
+            return None if v.__class__ is GoNilList else v
 
         return chain
 
@@ -512,7 +515,7 @@ class Compiler:
                     if v.__class__ is int:
                         return float(v)
                     return v
-                if b is None and optional:
+                if optional and (b is None or b.__class__ is GoNilList):
                     raise ChainNil
                 try:
                     return fetch(b, name)
@@ -525,7 +528,7 @@ class Compiler:
 
         def member(c: Ctx) -> Any:
             b = base(c)
-            if b is None and optional:
+            if optional and (b is None or b.__class__ is GoNilList):
                 raise ChainNil
             p = prop(c)
             try:
@@ -597,7 +600,7 @@ class Compiler:
 
             def call_method(c: Ctx) -> Any:
                 b = base(c)
-                if b is None and optional:
+                if optional and (b is None or b.__class__ is GoNilList):
                     raise ChainNil
                 try:
                     fn = fetch(b, prop(c))
@@ -1038,7 +1041,8 @@ def _group_by(
         except TypeError:
             raise unhashable(key, groups) from None
         if bucket is None:
-            bucket = groups[key] = GoList()
+            bucket = GoList()
+        groups[key] = bucket  # OpGroupBy assigns every time: Go keeps the latest key (-0.0)
         bucket.append(indexed(item))
     return groups
 

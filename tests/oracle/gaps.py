@@ -30,11 +30,6 @@ KNOWN_GAPS: dict[str, tuple[Callable[[Disagreement], bool], str]] = {
         "on sortBy of last(filter(...)) (compile error in orchctl, a value in Go); not "
         "triaged further (issue 15, branch i15-stack).",
     ),
-    "groupBy-key-order": (
-        lambda d: d.detail.startswith(("sprint", "var")) and "groupBy(" in d.request["expr"],
-        "fmt prints a map[interface {}] with keys of different types ordered by the address of "
-        "their type descriptors (int vs float64 keys): a property of the Go binary.",
-    ),
 }
 
 
