@@ -666,12 +666,17 @@ class Compiler:
         pairs = [(self.compile(p.key), self.compile(p.value), p.key.loc) for p in node.pairs]
 
         def map_(c: Ctx) -> GoMap:
-            out = GoMap()
-            for key_fn, value_fn, loc in pairs:
-                key = key_fn(c)
+            # OpMap: every key and value is on the stack first, then popped from the last
+            # pair back, asserting key.(string): the last bad key fails, the first of two
+            # equal keys wins ({a: 1, a: 2} is map[a:1]).
+            values = [(key_fn(c), value_fn(c), loc) for key_fn, value_fn, loc in pairs]
+            for key, _value, loc in reversed(values):
                 if key.__class__ is not str:
                     raise RtError(assert_type(key, "string").msg, loc)
-                out[key] = value_fn(c)
+            out = GoMap()
+            for key, value, _loc in values:  # in source order, as keys() has always listed
+                if key not in out:
+                    out[key] = value
             return out
 
         return map_

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from orchctl.expr import compile_expr, stringify
+from orchctl.expr import ExprRuntimeError, compile_expr, stringify
 from orchctl.expr.gofmt import go_sprint, sorted_items
 from orchctl.expr.values import GoAnyMap, GoNilList, type_name
 
@@ -181,8 +181,6 @@ def test_missing_group_is_a_nil_slice(source: str, go_type: str, printed: str) -
 
 
 def test_nil_slice_index_is_out_of_range() -> None:
-    from orchctl.expr import ExprRuntimeError
-
     with pytest.raises(ExprRuntimeError) as caught:
         compile_expr("let x = groupBy([], 1)[1]; x[0]").run({"event": None})
     assert caught.value.message == "index out of range: 0 (array length is 0)"
@@ -227,3 +225,31 @@ def test_go_map_api() -> None:
     ]
     with pytest.raises(TypeError):
         m[[]] = 1
+
+
+@pytest.mark.parametrize(
+    ("source", "printed"),
+    [
+        # OpMap pops the pairs from the last back: the first of two equal keys wins
+        ("{a: 1, a: 2}", "map[a:1]"),
+        ('{a: 1, b: 3, "a": 2}', "map[a:1 b:3]"),
+        # map literal keys are strings whatever their token
+        ("{1: 1, nil: 2, true: 3, 1.5: 4, 0x10: 5}", "map[0x10:5 1:1 1.5:4 nil:2 true:3]"),
+    ],
+)
+def test_map_literal_keys(source: str, printed: str) -> None:
+    assert _answer(source) == ("map[string]interface {}", printed)
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        # every pair is evaluated before any key is asserted, the last pair's first
+        ("{(1+1): 2, (true): 3}", "interface conversion: interface {} is bool, not string"),
+        ("{(1): 1, a: event.x.y}", "cannot fetch y from <nil>"),
+    ],
+)
+def test_map_literal_key_errors(source: str, message: str) -> None:
+    with pytest.raises(ExprRuntimeError) as caught:
+        compile_expr(source).run({"event": {}})
+    assert caught.value.message == message
