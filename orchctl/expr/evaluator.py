@@ -1042,12 +1042,9 @@ def _group_by(
         indexed(items[0])
     for item, key in zip(items, _each(c, items, body, elem, index, cost), strict=True):
         try:
-            bucket = groups.get(key)
+            bucket = groups.group(key)  # Go keeps the latest key stored (-0.0 after 0.0)
         except TypeError:
             raise unhashable(key, groups) from None
-        if bucket is None:
-            bucket = GoList()
-        groups[key] = bucket  # OpGroupBy assigns every time: Go keeps the latest key (-0.0)
         bucket.append(indexed(item))
     return groups
 

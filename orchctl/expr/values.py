@@ -66,6 +66,17 @@ class GoAnyMap(GoMap):
     def __getitem__(self, key: Any) -> Any:
         return dict.__getitem__(self, go_key(key))
 
+    def group(self, key: Any) -> list[Any]:
+        """OpGroupBy's ``m[key] = append(m[key], item)``: the bucket to append to (the key is
+        stored again, as every assignment does)."""
+        tag = go_key(key)
+        self._keys[tag] = key
+        bucket: list[Any] | None = dict.get(self, tag)
+        if bucket is None:
+            bucket = GoList()
+            dict.__setitem__(self, tag, bucket)
+        return bucket
+
     def __delitem__(self, key: Any) -> None:
         tag = go_key(key)
         dict.__delitem__(self, tag)
