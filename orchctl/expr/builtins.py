@@ -93,6 +93,9 @@ def _arity(args: list[Any], *allowed: int, name: str = "") -> None:
         raise RtError(f"invalid number of arguments{where} (expected {expected}, got {len(args)})")
 
 
+_MISSING = object()
+
+
 def fetch(base: Any, key: Any) -> Any:
     """runtime.Fetch: member or index access."""
     t = type(base)
@@ -118,9 +121,12 @@ def fetch(base: Any, key: Any) -> Any:
         return float(value) if t not in GO_LISTS and type(value) is int else value
     if t is GoAnyMap or t is GoPairMap:
         try:
-            return base.get(key)
+            value = base.get(key, _MISSING)
         except TypeError:
             raise unhashable(key, base) from None
+        if value is _MISSING:  # the element type's zero value: a nil []interface{} for groupBy
+            return GoNilList() if t is GoAnyMap else None
+        return value
     if base is None:
         raise RtError(f"cannot fetch {go_sprint(key)} from <nil>")
     if t is str:

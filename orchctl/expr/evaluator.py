@@ -530,9 +530,11 @@ class Compiler:
 
         def chain(c: Ctx) -> Any:
             try:
-                return inner(c)
+                v = inner(c)
             except ChainNil:
                 return None
+            # compiler.go ChainNode: "otherwise typed nil will be used as a result of the chain"
+            return None if v.__class__ is GoNilList else v
 
         return chain
 
@@ -1095,11 +1097,9 @@ def _group_by(
         indexed(items[0])
     for item, key in zip(items, _each(c, items, body, elem, index, cost), strict=True):
         try:
-            bucket = groups.get(key)
+            bucket = groups.group(key)  # Go keeps the latest key stored (-0.0 after 0.0)
         except TypeError:
             raise unhashable(key, groups) from None
-        if bucket is None:
-            bucket = groups[key] = GoList()
         bucket.append(indexed(item))
     return groups
 

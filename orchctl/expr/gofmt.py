@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from orchctl.expr.gostr import as_text
-from orchctl.expr.gotime import GoDuration, GoLocation, GoTime
+from orchctl.expr.gostr import as_text, go_bytes
+from orchctl.expr.gotime import UTC, GoDuration, GoLocation, GoTime
 from orchctl.expr.values import GoAnyMap, GoNilList, is_list, is_map, type_name
 
 MAX_FORMAT_DEPTH = 200
@@ -98,23 +98,59 @@ def format_float_json(value: float) -> str:
     return "-" + text if neg else text
 
 
-def _key_rank(key: Any) -> tuple[int, Any]:
-    if key is None:
-        return (0, 0)
-    if isinstance(key, bool):
-        return (1, int(key))
-    if isinstance(key, int | float):
-        return (2, key)
-    if isinstance(key, str):
-        return (3, key.encode("utf-8", "surrogatepass"))
-    return (4, str(key))
+# fmt prints a map's keys sorted by internal/fmtsort: values of one type by value (numbers
+# numerically with NaN first, strings bytewise, false before true, structs field by field,
+# pointers by address), keys of an interface type first by the *address of the type
+# descriptor* of their dynamic type (fmtsort compares reflect.ValueOf(key.Type()), a pointer),
+# nil first. The addresses are fixed when the Go program is linked: cmd/link lays the type
+# descriptors out sorted by size, then by symbol index (ld/data.go dodataSect). The basic
+# types' descriptors are all one size and are emitted only when the toolchain compiles package
+# runtime (cmd/compile reflectdata.WriteBasicTypes), so their order is runtime's, whatever the
+# program; time's named types have methods, so larger descriptors, after every basic type,
+# ordered by their size (method count) and then by package time's own symbol order. So the
+# order is a property of the Go toolchain, not of the program: the same in Formance's binary
+# (go 1.26, flows' go.mod) as in tests/oracle built with expr v1.17.7 or v1.16.9 and in a
+# small program of its own, checked with go1.26.8, go1.26.0 and go1.24.13 on linux/amd64.
+# Measured with the oracle:
+_GO_TYPE_ORDER = {
+    "<nil>": 0,
+    "string": 1,
+    "uint8": 2,
+    "int64": 3,
+    "int": 4,
+    "float64": 5,
+    "bool": 6,
+    "time.Month": 7,
+    "time.Weekday": 8,
+    "*time.Location": 9,
+    "time.Duration": 10,
+    "time.Time": 11,
+}
+
+
+def _key_rank(key: Any) -> tuple[Any, ...]:
+    """fmtsort's order of a map key (as the key of a map[interface{}] or of its own type)."""
+    t = type(key)
+    if t is str:
+        return (1, go_bytes(key))
+    if t is float:
+        return (5, 0, 0.0) if math.isnan(key) else (5, 1, key)
+    if t is int:
+        return (4, key)
+    name = type_name(key)
+    rank = _GO_TYPE_ORDER.get(name, len(_GO_TYPE_ORDER))
+    if isinstance(key, GoTime):  # struct fields: wall (nsec here), ext (seconds), loc (nil first)
+        return (rank, key.nsec, key.sec, key.loc is not UTC)
+    if isinstance(key, GoDuration):
+        return (rank, key.ns)
+    if isinstance(key, int):  # bool, uint8, time.Month, time.Weekday
+        return (rank, int(key))
+    return (rank,)  # nil; a *time.Location compares by an address orchctl cannot know
 
 
 def sorted_items(mapping: dict[Any, Any]) -> list[tuple[Any, Any]]:
-    try:
-        return sorted(mapping.items(), key=lambda item: _key_rank(item[0]))
-    except TypeError:
-        return list(mapping.items())
+    """A map's items in the order fmt prints them."""
+    return sorted(mapping.items(), key=lambda item: _key_rank(item[0]))
 
 
 def go_sprint(value: Any, _depth: int = 0) -> str:
@@ -230,9 +266,11 @@ def to_json(value: Any, indent: str = "  ", _level: int = 0) -> str:
         return str(value.ns)
     pad = "\n" + indent * (_level + 1)
     end = "\n" + indent * _level
+    if value.__class__ is GoNilList:  # a nil slice
+        return "null"
     if is_list(value) or isinstance(value, tuple):
         if not value:
-            return "null" if isinstance(value, GoNilList) else "[]"
+            return "[]"
         return "[" + ",".join(pad + to_json(item, indent, _level + 1) for item in value) + end + "]"
     if isinstance(value, GoAnyMap):  # groupBy, fromPairs: interface{} keys
         raise ValueError(f"json: unsupported type: {type_name(value)}")

@@ -11,13 +11,14 @@ the environment (decoded JSON/YAML), where every number is a float64 in Go: inte
 from __future__ import annotations
 
 import math
+from collections.abc import Hashable, Iterable, Iterator
 from typing import Any, cast
 
 from orchctl.errors import OrchctlError
 from orchctl.expr.errors import RtError
 from orchctl.expr.gomath import go_exp, go_log
 from orchctl.expr.gostr import concat, go_bytes, has_raw_bytes
-from orchctl.expr.gotime import GoDuration, GoLocation, GoTime
+from orchctl.expr.gotime import UTC, GoDuration, GoLocation, GoTime
 
 INT_MIN = -(1 << 63)
 INT_MAX = (1 << 63) - 1
@@ -38,7 +39,91 @@ class GoMap(dict[Any, Any]):
 
 
 class GoAnyMap(GoMap):
-    """A map[interface{}][]interface{} (groupBy)."""
+    """A map[interface{}][]interface{} (groupBy).
+
+    Its keys are Go values of any dynamic type, compared the way Go compares interface keys
+    (:func:`go_key`): ``true``, ``1`` and ``1.0`` are three keys, ``0.0`` and ``-0.0`` one,
+    and a NaN never finds itself. The dict underneath is keyed by ``go_key(key)``; ``_keys``
+    holds each key as Go last stored it (an assignment to an interface-keyed map stores the
+    new key: runtime ``needkeyupdate``, so ``groupBy([0.0, -0.0], #)`` prints ``map[-0:...]``).
+    Every Python-level method (``[]``, ``get``, ``in``, iteration, ``keys``, ``items``, ``==``)
+    takes and gives Go values; only C-level readers of the raw dict would see the tags.
+    """
+
+    __slots__ = ("_keys",)
+
+    def __init__(self, pairs: Iterable[tuple[Any, Any]] = ()) -> None:
+        super().__init__()
+        self._keys: dict[Hashable, Any] = {}
+        for key, value in pairs:
+            self[key] = value
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        tag = go_key(key)  # TypeError for an unhashable key, as dict would
+        self._keys[tag] = key
+        dict.__setitem__(self, tag, value)
+
+    def __getitem__(self, key: Any) -> Any:
+        return dict.__getitem__(self, go_key(key))
+
+    def group(self, key: Any) -> list[Any]:
+        """OpGroupBy's ``m[key] = append(m[key], item)``: the bucket to append to (the key is
+        stored again, as every assignment does)."""
+        tag = go_key(key)
+        self._keys[tag] = key
+        bucket: list[Any] | None = dict.get(self, tag)
+        if bucket is None:
+            bucket = GoList()
+            dict.__setitem__(self, tag, bucket)
+        return bucket
+
+    def __delitem__(self, key: Any) -> None:
+        tag = go_key(key)
+        dict.__delitem__(self, tag)
+        del self._keys[tag]
+
+    def __contains__(self, key: object) -> bool:
+        return dict.__contains__(self, go_key(key))
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        return dict.get(self, go_key(key), default)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(list(self._keys.values()))
+
+    def keys(self) -> list[Any]:  # type: ignore[override]
+        return list(self._keys.values())
+
+    def items(self) -> list[tuple[Any, Any]]:  # type: ignore[override]
+        keys = self._keys
+        return [(keys[tag], value) for tag, value in dict.items(self)]
+
+    def copy(self) -> GoAnyMap:
+        return type(self)(self.items())
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, dict) or len(other) != len(self):
+            return False
+        return all(key in self and self[key] == value for key, value in other.items())
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.items()!r})"
+
+
+class GoNilList(GoList):
+    """A nil []interface{}: the zero value a groupBy map gives for a missing key, concat of
+    no elements, sort of no array.
+
+    ``groupBy([], 1)[1]`` is ``[]interface {}(nil)`` in Go (runtime.Fetch answers the map's
+    element type's zero value): ``%T`` is ``[]interface {}``, fmt prints ``[]``,
+    encoding/json ``null``, ``len`` 0, expr's ``type()`` ``array``; it equals ``nil`` and
+    ``[]``, and ``??`` and ``?.`` treat it as nil (runtime.IsNil). Always empty.
+    """
 
     __slots__ = ()
 
@@ -73,13 +158,6 @@ class GoPairMap(GoAnyMap):
     __slots__ = ()
 
 
-class GoNilList(GoList):
-    """A nil []interface{} (concat of no elements, sort of no array): empty, but nil to
-    `??`, `?.`, `== nil` and the string operators (runtime.IsNil), and null in JSON."""
-
-    __slots__ = ()
-
-
 def is_nil(value: Any) -> bool:
     """runtime.IsNil."""
     return value is None or value.__class__ is GoNilList
@@ -87,7 +165,49 @@ def is_nil(value: Any) -> bool:
 
 #: The evaluator's own lists (their ints are Go ints), whatever their Go element type.
 GO_LISTS = frozenset({GoList, GoIntList, GoStrList, GoNilList})
-_KEEP_CLASS = frozenset({GoIntList, GoStrList, GoAnyMap, GoPairMap, GoNilList})
+_KEEP_CLASS = frozenset({GoIntList, GoStrList, GoNilList, GoAnyMap, GoPairMap})
+
+
+def go_key(key: Any) -> Hashable:
+    """How Go tells interface{} map keys apart: by dynamic type, then by value (==).
+
+    Python's ``True == 1 == 1.0`` would merge keys Go keeps apart, so each key is tagged with
+    its Go type. Go's float64 == makes ``-0.0`` and ``0.0`` one key and a NaN a new key on
+    every insertion (never found again). A time.Time compares its fields (wall clock, seconds,
+    and the *Location pointer, nil for UTC): the same instant in two zones is two keys, and two
+    parses of ``+05:30`` are two keys (two FixedZone pointers) while ``+01:00`` is one (Go's
+    FixedZone caches unnamed whole-hour zones from -12 to +14 hours). Raises TypeError for an
+    unhashable key (lists, maps).
+    """
+    t = type(key)
+    if key is None:
+        return ("<nil>",)
+    if t is str or t is int or t is bool:
+        return (t, key)
+    if t is float:
+        return object() if key != key else (float, key)  # NaN != NaN
+    if isinstance(key, GoTime):
+        return ("time.Time", key.sec, key.nsec, loc_identity(key.loc, in_time=True))
+    if isinstance(key, GoDuration):
+        return ("time.Duration", key.ns)
+    if isinstance(key, GoLocation):
+        return ("*time.Location", loc_identity(key))
+    if isinstance(key, list | dict):
+        raise TypeError(f"unhashable type: {type_name(key)}")
+    return (type_name(key), key)
+
+
+def loc_identity(loc: GoLocation, *, in_time: bool = False) -> Hashable:
+    """The *time.Location pointer a location stands for (None: a time.Time's nil for UTC)."""
+    if loc is UTC:
+        return None if in_time else "UTC"
+    if loc.name == "Local":
+        return "Local"
+    offset = loc.offset
+    unnamed_hours = loc.name == "" and offset is not None and offset % 3600 == 0
+    if unnamed_hours and offset is not None and -12 <= offset // 3600 <= 14:
+        return ("FixedZone", offset)
+    return id(loc)
 
 
 def unhashable(key: Any, mapping: dict[Any, Any]) -> RtError:
@@ -132,12 +252,12 @@ def export(value: Any, _depth: int = 0, *, go_types: bool = False) -> Any:
     if _depth > 500:
         raise RtError("value nested too deeply")
     t = type(value)
+    if issubclass(t, GoAnyMap):  # interface{} keys: a plain dict would merge true, 1 and 1.0
+        return t((k, export(v, _depth + 1, go_types=go_types)) for k, v in value.items())
     if go_types and t in _KEEP_CLASS:  # their Go type shows in %T
-        if issubclass(t, dict):
-            return t({k: export(v, _depth + 1, go_types=True) for k, v in value.items()})
         return t(export(x, _depth + 1, go_types=True) for x in value)
     if t in _KEEP_CLASS:
-        t = GoMap if issubclass(t, dict) else GoList
+        t = GoList
     if t is GoList:
         return [export(x, _depth + 1, go_types=go_types) for x in value]
     if t is GoMap:
@@ -230,7 +350,7 @@ def equal(a: Any, b: Any, _depth: int = 0) -> bool:
     tb = type(b)
     if ta is tb and (ta is str or ta is float or ta is int or ta is bool):
         return bool(a == b)
-    if a is None or b is None:
+    if a is None or b is None:  # runtime.Equal: IsNil(a) && IsNil(b)
         return is_nil(a) and is_nil(b)
     if (ta is int or ta is float) and (tb is int or tb is float):
         return float(a) == float(b)  # Go converts the int: float64(x) == y

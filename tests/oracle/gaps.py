@@ -19,13 +19,7 @@ def _has(pattern: str) -> Callable[[Disagreement], bool]:
 
 # Kinds of disagreement NOT fixed yet (none is accepted as right): name -> (test, reason).
 # Each was found by this oracle; see CHANGELOG "Issue 15" for the ones that were fixed.
-KNOWN_GAPS: dict[str, tuple[Callable[[Disagreement], bool], str]] = {
-    "groupBy-key-order": (
-        lambda d: d.detail.startswith(("sprint", "var")) and "groupBy(" in d.request["expr"],
-        "fmt prints a map[interface {}] with keys of different types ordered by the address of "
-        "their type descriptors (int vs float64 keys): a property of the Go binary.",
-    ),
-}
+KNOWN_GAPS: dict[str, tuple[Callable[[Disagreement], bool], str]] = {}
 
 
 def gap_of(d: Disagreement) -> str | None:
