@@ -2,7 +2,7 @@
 
 Parsing YAML and compiling trigger expressions is pure CPU work, file by file, and one
 Python process runs it on one core. A project of many files (PARALLEL_FROM_BYTES and more)
-is read by worker processes, one per core (`python -m orchctl.definitions.worker`): each
+is read by worker processes, one per core (orchctl.definitions.worker): each
 parses whole files, analyses the filters and vars of the triggers it finds (the
 expressions' text alone decides what the checks say of them,
 orchctl.validation.expressions.analyse) and sends back plain data with `marshal`, the
@@ -22,6 +22,7 @@ processes (1: read everything here).
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import marshal
 import os
@@ -199,8 +200,18 @@ def _pooled(
             worker.stop()
 
 
+# A worker imports exactly what this process imports: an isolated interpreter (-I: no
+# PYTHON* variables, no user site, neither the working directory nor a script's folder on
+# its path) given this process's import path. `python -m` would put the working directory
+# first: a `yaml.py` in the repository being planned would run.
+_BOOT = (
+    "import json, sys; sys.path[:] = json.loads(sys.argv[1]); "
+    "from orchctl.definitions.worker import main; main()"
+)
+
+
 class _Worker:
-    """One `python -m orchctl.definitions.worker` process: it is handed its chunks on stdin
+    """One orchctl.definitions.worker process: it is handed its chunks on stdin
     (marshal), reads them in order and writes each result as a length-prefixed marshal. A
     thread takes each result off the pipe as soon as it is written, so a worker never
     waits for the caller to want it."""
@@ -215,11 +226,10 @@ class _Worker:
     def start(cls, chunks: list[list[tuple[str, str]]]) -> _Worker | None:
         try:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "orchctl.definitions.worker"],
+                [sys.executable, "-I", "-c", _BOOT, json.dumps(sys.path)],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
-                env=_worker_environ(),
             )
         except OSError as exc:
             log.info("reading definitions here: cannot start a worker process (%s)", exc)
@@ -274,17 +284,6 @@ class _Worker:
         self.drain.join()
         if self.proc.stdout is not None:
             self.proc.stdout.close()
-
-
-def _worker_environ() -> dict[str, str]:
-    """This process's environment, with the folder orchctl is imported from first on the
-    path (so a worker runs this orchctl however this process found it)."""
-    import orchctl
-
-    here = os.path.dirname(os.path.dirname(os.path.abspath(orchctl.__file__)))
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (here, env.get("PYTHONPATH")) if p)
-    return env
 
 
 def serve(stdin: BinaryIO, stdout: BinaryIO) -> None:

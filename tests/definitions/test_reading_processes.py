@@ -213,3 +213,42 @@ def test_a_killed_worker_leaves_its_files_to_the_loader(
     assert "reading definitions here: a worker process failed (exit status -9)" in caplog.text
     assert pooled_said == here_said
     assert len(pooled.workflows) == 3000 + 14
+
+
+def test_a_worker_imports_nothing_from_the_working_directory(tmp_path: Path) -> None:
+    """`python -m` would put the working directory first on a worker's path: a `yaml.py`
+    (or an `orchctl/`) in the repository being planned would run in every worker."""
+    root = project_dir(tmp_path / "project")
+    marker = tmp_path / "ran"
+    for name in ("yaml.py", "marshal.py", "json.py"):
+        (root / name).write_text(
+            f"open({str(marker)!r}, 'a').write({name!r})\nraise SystemExit(7)\n", encoding="utf-8"
+        )
+    (root / "orchctl").mkdir()
+    (root / "orchctl" / "__init__.py").write_text(
+        f"open({str(marker)!r}, 'a').write('orchctl')\n", encoding="utf-8"
+    )
+    script = Path(sys.executable).parent / "orchctl"
+    argv = [str(script)] if script.exists() else [sys.executable, "-m", "orchctl"]
+    env = {**os.environ, reading.ENV_VAR: "2", "SECRET_PARAM": "s3cret"}
+    pooled = subprocess.run(
+        [*argv, "-v", "--env", "staging", "validate"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    here = subprocess.run(
+        [*argv, "--env", "staging", "validate"],
+        cwd=root,
+        env={**env, reading.ENV_VAR: "1"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "in 2 worker processes" in pooled.stderr
+    assert "a worker process failed" not in pooled.stderr
+    assert not marker.exists(), marker.read_text()
+    assert pooled.returncode == here.returncode == 1  # the hostile files
+    assert pooled.stdout == here.stdout
