@@ -67,12 +67,13 @@ def load_valid_project(
 ) -> LoadedProject:
     """Load and validate; invalid definitions stop the command with their diagnostics
     (`stopped` says what did not happen); warnings are counted on stderr, listed with -v."""
-    from orchctl.definitions.loader import load_project
+    from orchctl.definitions.loader import cyclic_gc_paused, load_project
     from orchctl.diagnostics import InvalidDefinitions, sort_diagnostics, summary_line
     from orchctl.validation.checks import check_project
 
-    project = load_project(opts.directory, opts.env_name)
-    diagnostics = sort_diagnostics(check_project(project))
+    with cyclic_gc_paused(freeze=True):
+        project = load_project(opts.directory, opts.env_name)
+        diagnostics = sort_diagnostics(check_project(project))
     errors = [d for d in diagnostics if d.severity == "error"]
     if errors:
         for diagnostic in errors:

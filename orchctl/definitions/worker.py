@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import os
 import signal
 import sys
 
@@ -15,6 +17,10 @@ def main() -> None:
     # what a worker builds is acyclic and freed chunk by chunk by reference counting: the
     # cyclic collector would only scan it again and again (as loading pauses it too)
     gc.disable()
+    # reading files is throughput work: what waits on round trips (the thread listing the
+    # stack, a server on this machine) goes first
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(5)
     serve(sys.stdin.buffer, sys.stdout.buffer)
 
 
