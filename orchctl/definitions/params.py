@@ -44,18 +44,30 @@ def substitute(
 ) -> Any:
     """`data` with every parameter substituted. What holds no `{{` is not copied: the result
     shares those values with `data` (neither is changed afterwards)."""
-    trail: list[str | int] = []
+    return _Substitute(env, environ, result).visit(data, [])
 
-    def walk(value: Any) -> Any:
+
+class _Substitute:
+    """The walk of `substitute` (a class, not a recursive closure: a closure calling itself
+    is a reference cycle, left to the cyclic collector, one per document)."""
+
+    __slots__ = ("env", "environ", "result")
+
+    def __init__(self, env: Environment, environ: Mapping[str, str], result: Substitution):
+        self.env = env
+        self.environ = environ
+        self.result = result
+
+    def visit(self, value: Any, trail: list[str | int]) -> Any:
         if isinstance(value, str):
             if "{{" in value:
-                return _string(value, tuple(trail), env, environ, result)
+                return _string(value, tuple(trail), self.env, self.environ, self.result)
             return value
         if isinstance(value, dict):
             out: dict[str, Any] | None = None
             for key, item in value.items():
                 trail.append(key)
-                new = walk(item)
+                new = self.visit(item, trail)
                 trail.pop()
                 if new is not item:
                     if out is None:
@@ -66,7 +78,7 @@ def substitute(
             copy: list[Any] | None = None
             for index, item in enumerate(value):
                 trail.append(index)
-                new = walk(item)
+                new = self.visit(item, trail)
                 trail.pop()
                 if new is not item:
                     if copy is None:
@@ -74,8 +86,6 @@ def substitute(
                     copy[index] = new
             return value if copy is None else copy
         return value
-
-    return walk(data)
 
 
 def _string(

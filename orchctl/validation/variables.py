@@ -30,33 +30,43 @@ class Scan:
 def scan(value: Any, path: PathT = ()) -> Scan:
     """Every `${name}` inside string values, every key holding one, every unclosed `${`.
     One walk; a path is built only where something is found."""
-    uses: list[Use] = []
-    keys: list[PathT] = []
-    unclosed: list[PathT] = []
-    trail: list[str | int] = list(path)
+    walk = _Scan(list(path))
+    walk.visit(value)
+    return Scan(tuple(walk.uses), tuple(walk.keys), tuple(walk.unclosed))
 
-    def walk(node: Any) -> None:
+
+class _Scan:
+    """The walk of `scan` (a class, not a recursive closure: a closure calling itself is a
+    reference cycle, left to the cyclic collector, 40,000 of them at 10,000 workflows)."""
+
+    __slots__ = ("keys", "trail", "unclosed", "uses")
+
+    def __init__(self, trail: list[str | int]) -> None:
+        self.uses: list[Use] = []
+        self.keys: list[PathT] = []
+        self.unclosed: list[PathT] = []
+        self.trail = trail
+
+    def visit(self, node: Any) -> None:
+        trail = self.trail
         if isinstance(node, str):
             if "${" in node:
                 here = tuple(trail)
-                uses.extend(Use(match.group(1), here) for match in PLACEHOLDER.finditer(node))
+                self.uses.extend(Use(m.group(1), here) for m in PLACEHOLDER.finditer(node))
                 if "${" in PLACEHOLDER.sub("", node):
-                    unclosed.append(here)
+                    self.unclosed.append(here)
         elif isinstance(node, dict):
             for key, item in node.items():
                 trail.append(key)
                 if isinstance(key, str) and "${" in key and PLACEHOLDER.search(key):
-                    keys.append(tuple(trail))
-                walk(item)
+                    self.keys.append(tuple(trail))
+                self.visit(item)
                 trail.pop()
         elif isinstance(node, list):
             for index, item in enumerate(node):
                 trail.append(index)
-                walk(item)
+                self.visit(item)
                 trail.pop()
-
-    walk(value)
-    return Scan(tuple(uses), tuple(keys), tuple(unclosed))
 
 
 def placeholders(value: Any, path: PathT = ()) -> Iterator[Use]:
