@@ -31,7 +31,6 @@ from orchctl.plan.compare import (
     canonical_json,
     encode,
     field_changes,
-    same,
     trigger_body,
     workflow_body,
 )
@@ -296,10 +295,11 @@ def _plan_trigger(
     target = outcome.kept_id
     for candidate in candidates:
         remember(candidate)
+    after_json = encode(after)
     matching = [
         c
         for c in candidates
-        if target is not None and c.workflow_id == target and same(_body(c), after)
+        if target is not None and c.workflow_id == target and encode(_body(c)) == after_json
     ]
     if matching:
         keep = min(matching, key=lambda c: (_created(c), c.id))
@@ -415,6 +415,8 @@ def _lookalikes(
       workflow (a live copy of it, or the same stages).
     A trigger of another namespace with its own workflow is that project's, not a lookalike.
     """
+    if not outside:
+        return {}
     by_name = {t.name: t for t in desired.triggers}
     stages = {w.name: w.stages for w in desired.workflows}
     by_body: dict[str, list[DesiredTrigger]] = defaultdict(list)
