@@ -16,6 +16,7 @@ from orchctl.cli.context import GlobalOptions
 # imported inside the function that needs it (tests/cli/test_cli_help_imports.py).
 if TYPE_CHECKING:
     from orchctl.definitions.loader import LoadedProject
+    from orchctl.diagnostics import Diagnostic
     from orchctl.pipeline import Planned, PlanRequest
     from orchctl.stack import StackOptions, Target
 
@@ -62,18 +63,27 @@ def warn(message: str) -> None:
     click.echo(click.style("warning: ", fg="yellow") + message, err=True)
 
 
+def load_and_check(opts: GlobalOptions) -> tuple[LoadedProject, list[Diagnostic]]:
+    """The project and every problem of it, sorted. What loading and checking built is
+    frozen out of the cyclic collector's reach (this process ends soon; see
+    loader.cyclic_gc_paused)."""
+    from orchctl.definitions.loader import cyclic_gc_paused, load_project
+    from orchctl.diagnostics import sort_diagnostics
+    from orchctl.validation.checks import check_project
+
+    with cyclic_gc_paused(freeze=True):
+        project = load_project(opts.directory, opts.env_name)
+        return project, sort_diagnostics(check_project(project))
+
+
 def load_valid_project(
     opts: GlobalOptions, *, stopped: str = "nothing was read from or written to the stack"
 ) -> LoadedProject:
     """Load and validate; invalid definitions stop the command with their diagnostics
     (`stopped` says what did not happen); warnings are counted on stderr, listed with -v."""
-    from orchctl.definitions.loader import cyclic_gc_paused, load_project
-    from orchctl.diagnostics import InvalidDefinitions, sort_diagnostics, summary_line
-    from orchctl.validation.checks import check_project
+    from orchctl.diagnostics import InvalidDefinitions, summary_line
 
-    with cyclic_gc_paused(freeze=True):
-        project = load_project(opts.directory, opts.env_name)
-        diagnostics = sort_diagnostics(check_project(project))
+    project, diagnostics = load_and_check(opts)
     errors = [d for d in diagnostics if d.severity == "error"]
     if errors:
         for diagnostic in errors:

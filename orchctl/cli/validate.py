@@ -29,13 +29,10 @@ def validate(opts: GlobalOptions, output: str, strict: bool) -> int:
 
     Exit status: 0 valid (warnings allowed unless --strict), 1 invalid.
     """
-    from orchctl.definitions.loader import cyclic_gc_paused, load_project
-    from orchctl.diagnostics import sort_diagnostics, summary_line
-    from orchctl.validation.checks import check_project
+    from orchctl.cli.common import load_and_check
+    from orchctl.diagnostics import summary_line
 
-    with cyclic_gc_paused(freeze=True):
-        project = load_project(opts.directory, opts.env_name)
-        diagnostics = sort_diagnostics(check_project(project))
+    project, diagnostics = load_and_check(opts)
     if strict:
         diagnostics = [d.as_error() for d in diagnostics]
     errors = sum(1 for d in diagnostics if d.severity == "error")
