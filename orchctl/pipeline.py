@@ -119,7 +119,7 @@ def plan_live(
 ) -> Planned:
     """Plan the project against a live state already read (see orchctl.prefetch), with the
     facts apply learned of that stack (`orchctl.apply.facts`); `bodies`: of `desired`, made
-    ahead (planner.Bodies.of_desired)."""
+    ahead (planner.Bodies)."""
     options = plan_options(project, request)
     wanted = desired if desired is not None else desired_from_project(project)
     unversioned: tuple[str, ...] = ()

@@ -11,7 +11,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime
@@ -44,6 +44,7 @@ log = logging.getLogger("orchctl.api")
 
 T = TypeVar("T")
 R = TypeVar("R")
+L = TypeVar("L", Workflow, Trigger)
 
 SANDBOX_BASE_URL = "http://sandbox.invalid"
 _worker = threading.local()
@@ -164,14 +165,13 @@ class OrchestrationClient:
 
     # ------------------------------------------------------------------ workflows
 
-    def list_workflows(self) -> list[Workflow]:
+    def list_workflows(self, each: Callable[[Workflow], object] | None = None) -> list[Workflow]:
         """V2ListWorkflows: every non-deleted workflow, de-duplicated by id, sorted by
         (name, id). Always the v2 cursor list: a v1 list has no cursor, and the service's
-        ``fix/v1-list-pagination`` caps it at one page."""
+        ``fix/v1-list-pagination`` caps it at one page. ``each`` sees every workflow as its
+        page arrives (a copy listed twice, twice)."""
         raw = self._list_v2("/workflows")
-        return dedupe_sorted(
-            (Workflow.from_json(w) for w in raw), key=_id, order=lambda w: (w.name, w.id)
-        )
+        return dedupe_sorted(_each(map(Workflow.from_json, raw), each), key=_id, order=_name_id)
 
     def list_workflows_v1(self, page_size: int | None = None) -> list[Workflow]:
         """ListWorkflows (v1) as the server answers it, in ONE response (one SQL statement
@@ -201,17 +201,16 @@ class OrchestrationClient:
 
     # ------------------------------------------------------------------ triggers
 
-    def list_triggers(self) -> list[Trigger]:
-        """Every non-deleted trigger, de-duplicated by id, sorted by (name, id).
+    def list_triggers(self, each: Callable[[Trigger], object] | None = None) -> list[Trigger]:
+        """Every non-deleted trigger, de-duplicated by id, sorted by (name, id); ``each``:
+        as for :meth:`list_workflows`.
 
         Always the v2 cursor list, whatever ``api_version``: the v1 list is silently capped
         at 15 on the real server. The server's ``name`` filter is broken (500); filter
         client-side (:meth:`triggers_named`)."""
         path = api_path("v2", "/triggers")
         raw = follow_cursor(self._getter(path), what=path)
-        return dedupe_sorted(
-            (Trigger.from_json(t) for t in raw), key=_id, order=lambda t: (t.name, t.id)
-        )
+        return dedupe_sorted(_each(map(Trigger.from_json, raw), each), key=_id, order=_name_id)
 
     def list_triggers_v1_capped(self) -> list[Trigger]:
         """ListTriggers (v1) as the server answers it: at most 15 triggers on a real
@@ -353,13 +352,21 @@ class OrchestrationClient:
 
     # ------------------------------------------------------------------ together
 
-    def list_all(self, *, workflows: bool = True, triggers: bool = True) -> LiveState:
-        """Both lists at once (each cursor chain is sequential; the two run concurrently)."""
+    def list_all(
+        self,
+        *,
+        workflows: bool = True,
+        triggers: bool = True,
+        each: Callable[[Workflow | Trigger], object] | None = None,
+    ) -> LiveState:
+        """Both lists at once (each cursor chain is sequential; the two run concurrently).
+        ``each`` sees every object as its page arrives, from the listing's threads: work
+        done there overlaps the round trips still to come (the planner's encoding)."""
         jobs: list[Callable[[], list[Any]]] = []
         if workflows:
-            jobs.append(self.list_workflows)
+            jobs.append(lambda: self.list_workflows(each))
         if triggers:
-            jobs.append(self.list_triggers)
+            jobs.append(lambda: self.list_triggers(each))
         began, sent = time.perf_counter(), self.requests_sent
         results = self.map(lambda job: job(), jobs)
         it = iter(results)
@@ -529,6 +536,17 @@ def _in_worker(fn: Callable[[T], R], item: T) -> R:
 
 def _id(obj: Workflow | Trigger | Instance) -> str:
     return obj.id
+
+
+def _name_id(obj: Workflow | Trigger) -> tuple[str, str]:
+    return (obj.name, obj.id)
+
+
+def _each(objects: Iterator[L], each: Callable[[L], object] | None) -> Iterator[L]:
+    for obj in objects:
+        if each is not None:
+            each(obj)
+        yield obj
 
 
 def _ts(value: datetime | None) -> float:

@@ -7,7 +7,10 @@ and sorted client-side. The largest page the server honours is 100 (larger is cl
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import queue
+import threading
 import time
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -55,14 +58,38 @@ def follow_cursor(
     """Yield every raw item of a v2 list. ``fetch(params)`` returns one decoded page body.
 
     The first request carries ``pageSize`` (and any filters); the next ones carry only
-    ``cursor``, as the server ignores everything else once a cursor is given."""
+    ``cursor``, as the server ignores everything else once a cursor is given. Past the
+    first page, the next pages are fetched in a thread while the caller works on the items
+    already given (`_read_ahead`): each round trip waits for the one before it, never for
+    the caller."""
+    pages = _pages(fetch, first_params, page_size, what)
+    first = next(pages)
+    if not first.has_more:
+        yield from first.data
+        yield from (item for page in pages for item in page.data)  # (it ends, logging)
+        return
+    ahead = _ReadAhead(pages)
+    try:
+        yield from first.data
+        for page in ahead:
+            yield from page.data
+    finally:
+        ahead.stop()
+
+
+def _pages(
+    fetch: Callable[[Mapping[str, str]], Any],
+    first_params: Mapping[str, str] | None,
+    page_size: int,
+    what: str | None,
+) -> Iterator[Page]:
     params: dict[str, str] = {**(first_params or {}), "pageSize": str(page_size)}
     seen: set[str] = set()
     began, items = time.perf_counter(), 0
     for pages in range(1, MAX_PAGES + 1):
         page = Page.from_json(fetch(params))
         items += len(page.data)
-        yield from page.data
+        yield page
         if not page.has_more or page.next is None:
             if what:  # -v: the pages fetched, and how long they took
                 log.info(
@@ -80,6 +107,44 @@ def follow_cursor(
         seen.add(page.next)
         params = {"cursor": page.next}
     raise UnexpectedResponse(f"gave up listing after {MAX_PAGES} pages")
+
+
+_AHEAD = 8  # pages fetched and not yet taken, at most
+
+
+class _ReadAhead:
+    """The pages of `pages`, advanced in a thread of its own from now on; what it raises
+    is raised where it is read, in order. `stop` ends it before its next request."""
+
+    def __init__(self, pages: Iterator[Page]) -> None:
+        self._pages = pages
+        self._ready: queue.Queue[tuple[Page | None, BaseException | None]] = queue.Queue(_AHEAD)
+        self._stop = threading.Event()
+        threading.Thread(target=self._run, name="orchctl-pages", daemon=True).start()
+
+    def _run(self) -> None:
+        try:
+            for page in self._pages:
+                self._ready.put((page, None))
+                if self._stop.is_set():  # (stop() freed a place for that last put)
+                    return
+            self._ready.put((None, None))
+        except BaseException as exc:  # raised by __iter__, to the reader
+            self._ready.put((None, exc))
+
+    def __iter__(self) -> Iterator[Page]:
+        while True:
+            page, error = self._ready.get()
+            if error is not None:
+                raise error
+            if page is None:
+                return
+            yield page
+
+    def stop(self) -> None:
+        self._stop.set()
+        with contextlib.suppress(queue.Empty):
+            self._ready.get_nowait()  # a thread blocked on a full queue sees `stop`
 
 
 def dedupe_sorted(

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from orchctl.cli.context import GlobalOptions
+from orchctl.cli.ending import keep
 
 # Help screens import the command modules and this one: what a command needs to run is
 # imported inside the function that needs it (tests/cli/test_cli_help_imports.py).
@@ -73,6 +74,7 @@ def load_and_check(opts: GlobalOptions) -> tuple[LoadedProject, list[Diagnostic]
 
     with cyclic_gc_paused(freeze=True):
         project = load_project(opts.directory, opts.env_name)
+        keep(project)
         return project, sort_diagnostics(check_project(project))
 
 
@@ -169,7 +171,6 @@ def _plan_reading_ahead(
 ) -> tuple[LoadedProject, Planned]:
     from orchctl.pipeline import plan_live, plan_options, plan_project
     from orchctl.plan.desired import desired_from_project
-    from orchctl.plan.planner import Bodies
     from orchctl.prefetch import LivePrefetch
 
     prefetch = LivePrefetch.start(opts.directory, opts.env_name, stack)
@@ -178,6 +179,7 @@ def _plan_reading_ahead(
         gc.freeze()
         try:
             planned = plan_project(project, request, stack, warn=warn, announce=announcer(announce))
+            keep(planned)
         finally:
             gc.unfreeze()
         return project, planned
@@ -186,9 +188,10 @@ def _plan_reading_ahead(
     try:
         plan_options(project, request)  # a bad request fails before the stack is used
         desired = desired_from_project(project)
-        bodies = Bodies.of_desired(desired)  # while the stack may still be being read
+        bodies = prefetch.bodies.add_desired(desired)  # while the stack may still be read
         live, target, facts = prefetch.result(warn=warn, announce=announcer(announce))
         planned = plan_live(project, request, live, target, facts, desired=desired, bodies=bodies)
+        keep(planned, live, bodies)
         return project, planned
     finally:
         gc.unfreeze()

@@ -11,12 +11,13 @@ import sys
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
 from orchctl import __version__
 from orchctl.cli.context import GlobalOptions
+from orchctl.cli.ending import end, release
 from orchctl.errors import OrchctlError, environment_error
 from orchctl.validation.hints import closest
 
@@ -88,7 +89,7 @@ def cli(
     ctx.obj = GlobalOptions(directory=directory, env_name=env_name, color=color, verbose=verbose)
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> NoReturn:
     """Entry point: run the CLI and map every outcome to an exit code."""
     code = run(argv)
     try:
@@ -101,7 +102,7 @@ def main(argv: list[str] | None = None) -> None:
         # does not fail again (the idiom of Python's signal documentation for SIGPIPE).
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-    sys.exit(code)
+    end(code)
 
 
 # Global options that take a value, and those that do not.
@@ -162,6 +163,7 @@ def _command_index(argv: list[str]) -> int | None:
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI on `argv`; return the exit code: 0 success, 2 changes or drift (and only
     that), 1 every error — usage errors included —, 130 interrupted, 3 a bug in orchctl."""
+    release()
     argv = hoist_global_options(list(sys.argv[1:] if argv is None else argv))
     verbose = _verbosity(argv)
     try:

@@ -87,7 +87,7 @@ def make_plan(
     desired: Desired, live: LiveState, options: PlanOptions, bodies: Bodies | None = None
 ) -> Plan:
     """What applying `desired` to `live` changes. `bodies` may hold JSON made ahead of the
-    desired workflows (Bodies.of_desired)."""
+    desired and live objects (Bodies)."""
     namer = Namer(options.namespace)
     live_workflows = {w.id: w for w in live.workflows}
     referenced = Counter(t.workflow_id for t in live.triggers)
@@ -187,6 +187,7 @@ def make_plan(
                 live_workflows,
                 namer,
                 remember,
+                bodies,
                 options.trigger_versions,
             )
         )
@@ -286,20 +287,19 @@ def _plan_trigger(
     live_workflows: dict[str, LiveWorkflow],
     namer: Namer,
     remember: Any,
+    bodies: Bodies,
     versions: bool = True,
 ) -> list[Change]:
-    version = wanted.version if versions else None
-    after = trigger_body(wanted.event, wanted.filter, wanted.vars, version)
+    after, after_json = bodies.wanted(wanted, versions)
     stack_name = namer.stack_name(wanted.name)
     outcome = outcomes.get(wanted.workflow, _WorkflowOutcome(verb="missing"))
     target = outcome.kept_id
     for candidate in candidates:
         remember(candidate)
-    after_json = encode(after)
     matching = [
         c
         for c in candidates
-        if target is not None and c.workflow_id == target and encode(_body(c)) == after_json
+        if target is not None and c.workflow_id == target and bodies.trigger_json(c) == after_json
     ]
     if matching:
         keep = min(matching, key=lambda c: (_created(c), c.id))
@@ -515,21 +515,35 @@ def _body(obj: LiveWorkflow | LiveTrigger) -> dict[str, Any]:
 
 
 class Bodies:
-    """Each workflow's compared body and its JSON, worked out once per plan: planning
+    """Each object's compared body and its JSON, worked out once per plan: planning
     10,000 workflows asks for each several times (matching, fingerprints, lookalikes), and
-    most need only the JSON (the body is for the ones that change)."""
+    most need only the JSON (the body is for the ones that change). Made ahead where it
+    can be: the desired side while the stack is still being read (`add_desired`), the live
+    side as its pages arrive (`warm`, from the listing's threads)."""
 
     def __init__(self) -> None:
         self._json: dict[int, tuple[Any, str]] = {}
         self._body: dict[int, tuple[Any, dict[str, Any]]] = {}
+        self._trigger: dict[int, tuple[Any, str]] = {}
+        self._wanted: dict[tuple[int, bool], tuple[Any, dict[str, Any], str]] = {}
+        self._fingerprint: dict[int, tuple[Any, str]] = {}
 
-    @classmethod
-    def of_desired(cls, desired: Desired) -> Bodies:
-        """The JSON of every desired workflow, made ahead (while the stack is being read)."""
-        bodies = cls()
+    def add_desired(self, desired: Desired) -> Bodies:
+        """Make the JSON of every desired workflow and trigger ahead (while the stack is
+        being read)."""
         for wanted in desired.workflows:
-            bodies.json(wanted.stages)
-        return bodies
+            self.json(wanted.stages)
+        for trigger in desired.triggers:
+            self.wanted(trigger)
+        return self
+
+    def warm(self, obj: LiveWorkflow | LiveTrigger) -> None:
+        """Make a live object's JSON and fingerprint ahead."""
+        if isinstance(obj, LiveWorkflow):
+            self.json(obj.config.stages)
+        else:
+            self.trigger_json(obj)
+        self.fingerprint(obj)
 
     def json(self, stages: Any) -> str:
         """`encode(workflow_body(stages))`."""
@@ -546,13 +560,34 @@ class Bodies:
             hit = self._body[id(stages)] = (stages, workflow_body(stages))
         return hit[1]
 
+    def trigger_json(self, trigger: LiveTrigger) -> str:
+        """`encode(_body(trigger))`."""
+        hit = self._trigger.get(id(trigger))
+        if hit is None or hit[0] is not trigger:
+            hit = self._trigger[id(trigger)] = (trigger, encode(_body(trigger)))
+        return hit[1]
+
+    def wanted(self, trigger: DesiredTrigger, versions: bool = True) -> tuple[dict[str, Any], str]:
+        """A desired trigger's body and its JSON (`version` left out unless `versions`)."""
+        hit = self._wanted.get((id(trigger), versions))
+        if hit is None or hit[0] is not trigger:
+            version = trigger.version if versions else None
+            body = trigger_body(trigger.event, trigger.filter, trigger.vars, version)
+            hit = self._wanted[id(trigger), versions] = (trigger, body, encode(body))
+        return hit[1], hit[2]
+
     def fingerprint(self, obj: LiveWorkflow | LiveTrigger) -> str:
-        """`fingerprint(obj)`, from the JSON already made (`{"name":..,"stages":..}` is
-        what encoding that body gives: keys sorted, no spaces)."""
-        if not isinstance(obj, LiveWorkflow):
-            return fingerprint(obj)
-        text = '{"name":' + encode(obj.name) + "," + self.json(obj.config.stages)[1:]
-        return hashlib.sha256(text.encode()).hexdigest()[:16]
+        """`fingerprint(obj)`; a workflow's from the JSON already made (`{"name":..,
+        "stages":..}` is what encoding that body gives: keys sorted, no spaces)."""
+        hit = self._fingerprint.get(id(obj))
+        if hit is None or hit[0] is not obj:
+            if isinstance(obj, LiveWorkflow):
+                text = '{"name":' + encode(obj.name) + "," + self.json(obj.config.stages)[1:]
+                digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+            else:
+                digest = fingerprint(obj)
+            hit = self._fingerprint[id(obj)] = (obj, digest)
+        return hit[1]
 
 
 def fingerprint(obj: LiveWorkflow | LiveTrigger) -> str:

@@ -16,6 +16,7 @@ from orchctl.expr import ExprCompileError, ast, compile_expr
 from orchctl.expr.errors import locate
 from orchctl.expr.parser import BUILTIN_NAMES, parse
 from orchctl.validation.hints import did_you_mean, expression_hint
+from orchctl.validation.plain import is_plain
 
 # What the checks need of one expression, as plain data (worker processes send it back, see
 # orchctl.definitions.reading): its compile error (message, line, column), the functions it
@@ -93,7 +94,14 @@ def check_expressions(
 def analyse(source: str) -> Analysis:
     """What the checks need of one expression (a pure function of its text): its compile
     error, or the functions it calls that expr-lang does not know and its string() calls of
-    possible numbers."""
+    possible numbers. A plain comparison of event fields has none (orchctl.validation.plain)."""
+    if is_plain(source):
+        return None, (), ()
+    return analyse_compiling(source)
+
+
+def analyse_compiling(source: str) -> Analysis:
+    """`analyse`, the long way: compiling the expression."""
     try:
         program = compile_expr(source)
     except ExprCompileError as exc:

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import json
 import random
+import threading
+import time
 from typing import Any
 
 import httpx
@@ -127,3 +129,60 @@ def test_listing_returns_each_live_object_once_in_order(names: list[str], seed: 
     assert sorted(w["id"] for w in items) == sorted(w.id for w in got)
     assert [(w.name, w.id) for w in got] == sorted((w.name, w.id) for w in got)
     assert len(server.requests) == max(1, -(-len(items) // 100))
+
+
+class GatedServer(CursorServer):
+    """Answers page `broken` with a body that has no cursor."""
+
+    def __init__(self, items: list[dict[str, Any]], broken: int | None = None) -> None:
+        super().__init__(items)
+        self.broken = broken
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        if self.broken is not None and len(self.requests) + 1 == self.broken:
+            self.requests.append(request)
+            return httpx.Response(200, json={"data": []})
+        return super().__call__(request)
+
+
+def _pages_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "orchctl-pages"]
+
+
+def test_next_pages_are_fetched_while_the_caller_works_on_the_first() -> None:
+    server = GatedServer([workflow(i, f"wf-{i:04d}") for i in range(450)])
+    asked: list[int] = []
+
+    def each(_workflow: Any) -> None:
+        if not asked:  # the first workflow: hold on until the pages behind it are asked
+            deadline = time.monotonic() + 10
+            while len(server.requests) < 5 and time.monotonic() < deadline:
+                time.sleep(0.001)
+            asked.append(len(server.requests))
+
+    with client_on(server) as client:
+        result = client.list_workflows(each)
+    assert asked == [5]  # reading page 1's items waited for nothing: pages 2-5 were fetched
+    assert [w.name for w in result] == [f"wf-{i:04d}" for i in range(450)]
+
+
+def test_a_failure_behind_the_first_page_is_raised_where_it_was_read() -> None:
+    server = GatedServer([workflow(i, f"wf-{i:04d}") for i in range(450)], broken=3)
+    seen: list[str] = []
+    with client_on(server) as client, pytest.raises(UnexpectedResponse, match="cursor"):
+        client.list_workflows(lambda w: seen.append(w.name))
+    assert len(seen) == 200  # the two pages before it, then the error
+    assert len(server.requests) == 3  # and no request after it
+
+
+def test_a_caller_that_stops_early_stops_the_reading() -> None:
+    server = GatedServer([workflow(i, f"wf-{i:04d}") for i in range(5_000)])
+    with client_on(server) as client:
+        items = follow_cursor(client._getter("/api/orchestration/v2/workflows"))
+        taken = [next(items) for _ in range(150)]  # into the second page
+        items.close()
+        for thread in _pages_threads():
+            thread.join(timeout=10)
+        assert not _pages_threads()
+    assert len(taken) == 150
+    assert len(server.requests) <= 2 + 8 + 1  # at most a full read-ahead queue, of 50 pages

@@ -16,13 +16,15 @@ import pytest
 
 from orchctl.cli.main import COMMANDS
 
-# The CLI skeleton a help screen may load: the group, the shared option decorators, errors.
+# The CLI skeleton a help screen may load: the group, the shared option decorators, errors,
+# how the process ends.
 SKELETON = frozenset(
     {
         "orchctl",
         "orchctl.cli",
         "orchctl.cli.main",
         "orchctl.cli.context",
+        "orchctl.cli.ending",
         "orchctl.cli.common",
         "orchctl.cli.change_options",
         "orchctl.cli.lock_option",

@@ -133,3 +133,23 @@ def test_regex_floats_and_time_against_go(oracle: harness.Oracle) -> None:
     assert not found, _report(found, shrunk)
     modes = Counter(req["mode"] for req in requests)
     assert min(modes.values()) > OTHER // 10, modes  # every mode is exercised
+
+
+def test_plain_expressions_compile_in_go(oracle: harness.Oracle) -> None:
+    """What orchctl.validation.plain calls plain (and analyses without compiling) compiles
+    in expr-lang, every text of tests/validation's generator and the near misses beside."""
+    sys.path.insert(0, str(REPO / "tests" / "validation"))
+    from test_plain_expressions import texts
+
+    from orchctl.validation.plain import is_plain
+
+    sample = texts(seed=SEED, count=20_000)
+    plain = [text for text in sample if is_plain(text)]
+    others = [text for text in sample if not is_plain(text)][:2_000]
+    event = exprgen.saved_payment(random.Random(SEED))
+    answers = oracle.ask([{"expr": text, "event": event} for text in plain + others])
+    refused = [t for t, a in zip(plain, answers, strict=False) if a.get("phase") == "compile"]
+    assert not refused, refused[:10]
+    assert len(plain) > 1_000
+    # the sample reaches texts Go refuses too: it tests the edge, not only the middle
+    assert any(a.get("phase") == "compile" for a in answers[len(plain) :])

@@ -3,6 +3,7 @@ planning again finds nothing to do."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from hypothesis import given, settings
@@ -12,7 +13,7 @@ from plan_support import STAGES_A, STAGES_B, apply_in_memory, dt, dw, lt, lw
 from orchctl.api.models import LiveState
 from orchctl.plan.compare import trigger_body, workflow_body
 from orchctl.plan.identity import Namer
-from orchctl.plan.planner import Desired, PlanOptions, make_plan
+from orchctl.plan.planner import Bodies, Desired, PlanOptions, make_plan
 
 WF_NAMES = ["a", "b", "c"]
 TR_NAMES = ["t", "u", "v"]
@@ -106,3 +107,26 @@ def test_plan_then_apply_reaches_the_desired_state(
 
     again = make_plan(desired, after, options)
     assert not again.has_changes, [c for c in again.changes if c.action.changes]
+
+
+@settings(max_examples=300, deadline=None)
+@given(scenarios(), st.booleans(), st.sampled_from([None, "2"]), st.sampled_from([None, "2"]))
+def test_bodies_made_ahead_change_nothing_of_the_plan(
+    scenario: tuple[Desired, LiveState, PlanOptions],
+    versions: bool,
+    wanted_version: str | None,
+    live_version: str | None,
+) -> None:
+    """What plan reads ahead (live objects as their pages arrive, desired ones while the
+    stack is read: planner.Bodies) gives the plan made without it, whatever the versions."""
+    desired, state, options = scenario
+    options = replace(options, trigger_versions=versions)
+    desired = replace(
+        desired, triggers=tuple(replace(t, version=wanted_version) for t in desired.triggers)
+    )
+    state = replace(state, triggers=tuple(replace(t, version=live_version) for t in state.triggers))
+    bodies = Bodies()
+    for obj in (*state.workflows, *state.triggers):
+        bodies.warm(obj)
+    bodies.add_desired(desired)
+    assert make_plan(desired, state, options, bodies) == make_plan(desired, state, options)
